@@ -1,0 +1,167 @@
+// TypeScript shape of the SandboxCapacity custom resource (capacity.sandbox.dev/v1alpha1).
+// The CRD in crds/sandboxcapacities.capacity.sandbox.dev.yaml is the source of truth for the wire
+// format; test/unit/api/types-match-crd.test.ts proves these types agree with it field by field.
+// Fields the API server defaults are typed as present on objects read back from the server.
+
+export const GROUP = 'capacity.sandbox.dev';
+export const VERSION = 'v1alpha1';
+export const API_VERSION = `${GROUP}/${VERSION}`;
+export const KIND = 'SandboxCapacity';
+export const PLURAL = 'sandboxcapacities';
+export const SHORT_NAME = 'sbc';
+
+/** The label ACK puts on sandboxed-container (runV) worker nodes (ack-api.md §9). */
+export const SANDBOX_RUNTIME_LABEL = 'alibabacloud.com/container-runtime';
+export const SANDBOX_RUNTIME_VALUE = 'Sandboxed-Container.runv';
+
+export interface LabelSelectorRequirement {
+  key: string;
+  operator: 'In' | 'NotIn' | 'Exists' | 'DoesNotExist';
+  values?: string[];
+}
+
+export interface LabelSelector {
+  matchLabels?: Record<string, string>;
+  matchExpressions?: LabelSelectorRequirement[];
+}
+
+export interface SecretKeyRef {
+  name: string;
+  key: string;
+}
+
+export interface DiskSpec {
+  category: string;
+  size: number;
+}
+
+export interface NodeTag {
+  key: string;
+  value: string;
+}
+
+export type InstanceChargeType = 'PostPaid' | 'PrePaid';
+
+export interface ScaleOutTemplate {
+  vswitchIds: string[];
+  instanceTypes: string[];
+  keyPair?: string;
+  loginPasswordSecretRef?: SecretKeyRef;
+  dataDisk: DiskSpec;
+  systemDisk: DiskSpec;
+  instanceChargeType: InstanceChargeType;
+  tags?: NodeTag[];
+  disableRollback: boolean;
+}
+
+export interface CredentialsSpec {
+  /** Secret in the resource's namespace with keys accessKeyId and accessKeySecret. */
+  secretRef?: { name: string };
+}
+
+export interface LimitsSpec {
+  maxNodesPerScaleOut: number;
+  maxInFlightNodes: number;
+  /** Go-style duration ("30m", "1h30m"). */
+  taskTimeout: string;
+  /** How long the instances of a finished task may take to appear as Nodes before they stop counting as in flight. */
+  joinGracePeriod: string;
+}
+
+export interface BackoffSpec {
+  initial: string;
+  max: string;
+}
+
+export interface SandboxCapacitySpec {
+  clusterId: string;
+  regionId: string;
+  replicas: number;
+  nodeSelector: LabelSelector;
+  /** Node label whose value names a node's zone; used to keep multi-AZ scale-outs balanced. */
+  zoneLabel: string;
+  scaleOut: ScaleOutTemplate;
+  credentials?: CredentialsSpec;
+  limits: LimitsSpec;
+  backoff: BackoffSpec;
+  paused: boolean;
+}
+
+/**
+ * Lifecycle of one ScaleOutCluster request as the controller records it.
+ * Requesting: intent written, outcome of the cloud call not yet known (never retried blindly).
+ * running: ACK accepted it (taskId known). success / failed: ACK's terminal verdict.
+ * timedOut: still running at limits.taskTimeout. abandoned: the intent never reached ACK
+ * (no matching task found in the cluster's task list after the recovery window).
+ */
+export type TaskState = 'Requesting' | 'running' | 'success' | 'failed' | 'timedOut' | 'abandoned';
+
+export interface TaskRecord {
+  /** Unique marker of the intent, written before the cloud call. */
+  intentId: string;
+  taskId?: string;
+  requestId?: string;
+  count: number;
+  /** vSwitches this request was sent with (the zone it targets when several are configured). */
+  vswitchIds?: string[];
+  state: TaskState;
+  /** When the intent was written (RFC 3339). */
+  startTime: string;
+  completionTime?: string;
+  /** Instance ids ACK reported as successfully created (task_result), used to match joining Nodes. */
+  instanceIds?: string[];
+  failedCount?: number;
+  message?: string;
+}
+
+export interface Condition {
+  type: string;
+  status: 'True' | 'False' | 'Unknown';
+  reason: string;
+  message: string;
+  lastTransitionTime: string;
+  observedGeneration?: number;
+}
+
+/** What the controller decided last time, also for paused and dry-run resources. */
+export interface LastDecision {
+  action: 'NoOp' | 'ScaleOut' | 'Wait' | 'Blocked';
+  reason: string;
+  message: string;
+  /** Nodes it requested, or would have requested when paused or in dry-run. */
+  count?: number;
+}
+
+export interface SandboxCapacityStatus {
+  observedGeneration?: number;
+  replicas?: number;
+  readyReplicas?: number;
+  inFlightReplicas?: number;
+  selector?: string;
+  tasks?: TaskRecord[];
+  lastScaleOutTime?: string;
+  consecutiveFailures?: number;
+  nextRetryTime?: string | null;
+  lastDecision?: LastDecision;
+  conditions?: Condition[];
+}
+
+export interface ObjectMeta {
+  name: string;
+  namespace: string;
+  uid?: string;
+  generation?: number;
+  resourceVersion?: string;
+  creationTimestamp?: string;
+  deletionTimestamp?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+}
+
+export interface SandboxCapacity {
+  apiVersion: typeof API_VERSION;
+  kind: typeof KIND;
+  metadata: ObjectMeta;
+  spec: SandboxCapacitySpec;
+  status?: SandboxCapacityStatus;
+}
