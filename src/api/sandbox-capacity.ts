@@ -110,6 +110,8 @@ export interface TaskRecord {
   completionTime?: string;
   /** Instance ids ACK reported as successfully created (task_result), used to match joining Nodes. */
   instanceIds?: string[];
+  /** Of instanceIds, those already seen as Nodes (a deleted node must not count as joining again). */
+  joinedInstanceIds?: string[];
   failedCount?: number;
   message?: string;
 }

@@ -1,0 +1,125 @@
+// AckApi on the real Alibaba Cloud SDK (@alicloud/cs20151215 + @alicloud/openapi-client).
+// ScaleOutCluster goes through the raw callApi path because SDK 7.2.0's typed request model drops
+// the sandbox fields (worker_data_disk, disable_rollback, ...) that the seed document requires.
+import type { AckApi, AckClusterTask, AckTaskInfo, CloudCallObserver, ScaleOutAccepted, ScaleOutBody } from './ack-api.js';
+import type { ResolvedEndpoint } from './endpoint.js';
+import { Cs, CsModels, OpenApi, Tea, type CredentialClient, type CsClient } from './sdk.js';
+
+export type AckCredentials =
+  | { kind: 'accessKey'; accessKeyId: string; accessKeySecret: string }
+  | { kind: 'provider'; credential: CredentialClient };
+
+export interface SdkAckApiOptions {
+  endpoint: ResolvedEndpoint;
+  credentials: AckCredentials;
+  /** Both must be set: the SDK's connect timeout is a socket-idle timeout that defaults to 3 s. */
+  connectTimeoutMs: number;
+  readTimeoutMs: number;
+  userAgent?: string;
+  observe?: CloudCallObserver;
+}
+
+const API_VERSION = '2015-12-15';
+
+function str(v: unknown): string {
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
+}
+
+function errorCode(err: unknown): string {
+  const code = (err as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code !== 'undefined' ? code : (err as Error | null)?.name ?? 'Error';
+}
+
+type TaskInfoBody = Awaited<ReturnType<CsClient['describeTaskInfoWithOptions']>>['body'];
+
+function taskError(b: TaskInfoBody): AckTaskInfo['error'] {
+  const e = b?.error;
+  return e ? { code: e.code ?? '', message: e.message ?? '' } : undefined;
+}
+
+function toTaskInfo(taskId: string, b: TaskInfoBody): AckTaskInfo {
+  const results = (b?.taskResult ?? []).map((r) => ({ instanceId: r.data ?? '', status: r.status ?? '' }));
+  return {
+    taskId: b?.taskId ?? taskId,
+    state: b?.state ?? '',
+    taskType: b?.taskType,
+    created: b?.created,
+    results,
+    error: taskError(b),
+    parameters: b?.parameters,
+  };
+}
+
+export class SdkAckApi implements AckApi {
+  private readonly client: CsClient;
+
+  constructor(private readonly options: SdkAckApiOptions) {
+    const creds = options.credentials;
+    const config = new OpenApi.Config({
+      endpoint: options.endpoint.host,
+      protocol: options.endpoint.protocol,
+      connectTimeout: options.connectTimeoutMs,
+      readTimeout: options.readTimeoutMs,
+      userAgent: options.userAgent,
+      ...(creds.kind === 'accessKey'
+        ? { accessKeyId: creds.accessKeyId, accessKeySecret: creds.accessKeySecret }
+        : { credential: creds.credential }),
+    });
+    // openapi-client's Config is read by property, which is all openapi-core's client does with it.
+    this.client = new Cs(config);
+  }
+
+  private runtime(): InstanceType<typeof Tea.RuntimeOptions> {
+    return new Tea.RuntimeOptions({
+      connectTimeout: this.options.connectTimeoutMs,
+      readTimeout: this.options.readTimeoutMs,
+      autoretry: false,
+      maxAttempts: 1,
+    });
+  }
+
+  private async observed<T>(action: string, call: () => Promise<T>): Promise<T> {
+    const started = process.hrtime.bigint();
+    const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
+    try {
+      const result = await call();
+      this.options.observe?.(action, seconds(), 'OK');
+      return result;
+    } catch (err) {
+      this.options.observe?.(action, seconds(), errorCode(err));
+      throw err;
+    }
+  }
+
+  scaleOutCluster(clusterId: string, body: ScaleOutBody): Promise<ScaleOutAccepted> {
+    return this.observed('ScaleOutCluster', async () => {
+      const params = new OpenApi.Params({
+        action: 'ScaleOutCluster', version: API_VERSION, protocol: this.options.endpoint.protocol.toUpperCase(),
+        pathname: `/api/v2/clusters/${encodeURIComponent(clusterId)}`, method: 'POST', authType: 'AK',
+        style: 'ROA', reqBodyType: 'json', bodyType: 'json',
+      });
+      const request = new OpenApi.OpenApiRequest({ body });
+      const res = (await this.client.callApi(params, request, this.runtime())) as { body?: Record<string, unknown> };
+      const taskId = str(res.body?.task_id);
+      if (!taskId) throw new Error('ScaleOutCluster answered without a task_id');
+      return { taskId, requestId: str(res.body?.request_id) };
+    });
+  }
+
+  describeTaskInfo(taskId: string): Promise<AckTaskInfo> {
+    return this.observed('DescribeTaskInfo', async () => {
+      const res = await this.client.describeTaskInfoWithOptions(taskId, {}, this.runtime());
+      return toTaskInfo(taskId, res.body);
+    });
+  }
+
+  describeClusterTasks(clusterId: string, pageNumber: number, pageSize: number): Promise<AckClusterTask[]> {
+    return this.observed('DescribeClusterTasks', async () => {
+      const res = await this.client.describeClusterTasksWithOptions(clusterId,
+        new CsModels.DescribeClusterTasksRequest({ pageNumber, pageSize }), {}, this.runtime());
+      return (res.body?.tasks ?? []).map((t) => ({
+        taskId: t.taskId ?? '', taskType: t.taskType ?? '', state: t.state ?? '', created: t.created ?? '',
+      }));
+    });
+  }
+}

@@ -1,0 +1,96 @@
+// Flags and environment, parsed once into a frozen options object. This is the only module that
+// reads process.env (for the few values Kubernetes injects through the downward API).
+import { hostname } from 'node:os';
+import { parseArgs } from 'node:util';
+import type { LogLevel } from './observability/logger.js';
+
+export interface OperatorConfig {
+  kubeconfig?: string;
+  /** Label selector of the Node watch; each SandboxCapacity's nodeSelector picks among these Nodes. */
+  nodeLabelSelector: string;
+  /** Namespaces to watch; empty = all namespaces. */
+  namespaces: readonly string[];
+  leaderElect: boolean;
+  leaderElectionNamespace: string;
+  leaderElectionId: string;
+  identity: string;
+  metricsBindAddress: string;
+  healthProbeBindAddress: string;
+  /** Overrides the region's CS endpoint, e.g. http://127.0.0.1:18080 for the ACK simulator. */
+  cloudEndpoint?: string;
+  cloudConnectTimeoutMs: number;
+  cloudReadTimeoutMs: number;
+  /** Global cap on ScaleOutCluster/DescribeTask calls per second across all resources. */
+  cloudQps: number;
+  cloudBurst: number;
+  dryRun: boolean;
+  logLevel: LogLevel;
+  workers: number;
+  resyncPeriodMs: number;
+}
+
+const FLAGS = {
+  kubeconfig: { type: 'string', doc: 'Path to a kubeconfig; default: in-cluster config, then $KUBECONFIG, then ~/.kube/config.' },
+  namespace: { type: 'string', multiple: true, doc: 'Watch only this namespace (repeat or comma-separate for several); default: all.' },
+  'node-label-selector': { type: 'string', doc: 'Label selector of the Node watch (default "alibabacloud.com/container-runtime"); resources\' nodeSelectors choose among these Nodes.' },
+  'leader-elect': { type: 'boolean', doc: 'Elect a leader through a coordination.k8s.io Lease; only the leader reconciles.' },
+  'leader-election-namespace': { type: 'string', doc: 'Namespace of the Lease; default: the pod\'s namespace, else "default".' },
+  'leader-election-id': { type: 'string', doc: 'Name of the Lease (default "sandbox-capacity-operator").' },
+  'metrics-bind-address': { type: 'string', doc: 'Address of /metrics, "host:port" or ":port"; "0" disables (default ":8080").' },
+  'health-probe-bind-address': { type: 'string', doc: 'Address of /healthz and /readyz; "0" disables (default ":8081").' },
+  'cloud-endpoint': { type: 'string', doc: 'CS OpenAPI endpoint instead of cs.<regionId>.aliyuncs.com, e.g. http://127.0.0.1:18080 (plain http only on loopback).' },
+  'cloud-connect-timeout': { type: 'string', doc: 'Connect timeout of cloud calls in ms (default 5000).' },
+  'cloud-read-timeout': { type: 'string', doc: 'Read timeout of cloud calls in ms (default 15000).' },
+  'cloud-qps': { type: 'string', doc: 'Global cloud call rate limit per second (default 5).' },
+  'cloud-burst': { type: 'string', doc: 'Global cloud call burst (default 10).' },
+  'dry-run': { type: 'boolean', doc: 'Decide and report, but never call ScaleOutCluster.' },
+  'log-level': { type: 'string', doc: 'error | warn | info | debug (default info).' },
+  workers: { type: 'string', doc: 'Concurrent reconciles (default 4); one resource is never reconciled twice at once.' },
+  'resync-period': { type: 'string', doc: 'Every resource is reconciled at least this often, in seconds (default 300).' },
+  help: { type: 'boolean', doc: 'Print this help.' },
+} as const;
+
+export function usage(): string {
+  const lines = Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(28)} ${f.doc}`);
+  return ['Usage: sandbox-capacity-operator [flags]', '       sandbox-capacity-operator simulate-ack [flags]   (see --help there)', '', 'Flags:', ...lines, ''].join('\n');
+}
+
+function num(value: string | undefined, fallback: number, flag: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`--${flag}: expected a non-negative number, got "${value}"`);
+  return n;
+}
+
+function logLevel(value: string | undefined): LogLevel {
+  const level = value ?? 'info';
+  if (!['error', 'warn', 'info', 'debug'].includes(level)) throw new Error(`--log-level: expected error|warn|info|debug, got "${level}"`);
+  return level as LogLevel;
+}
+
+export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): OperatorConfig | 'help' {
+  const options = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, { type: f.type, ...('multiple' in f ? { multiple: true } : {}) }]));
+  const { values: v } = parseArgs({ args: [...argv], options: options as never, strict: true, allowPositionals: false }) as { values: Record<string, string | string[] | boolean | undefined> };
+  if (v.help) return 'help';
+  const s = (k: string): string | undefined => v[k] as string | undefined;
+  return Object.freeze({
+    kubeconfig: s('kubeconfig'),
+    nodeLabelSelector: s('node-label-selector') ?? 'alibabacloud.com/container-runtime',
+    namespaces: Object.freeze(((v.namespace ?? []) as string[]).flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean)),
+    leaderElect: Boolean(v['leader-elect']),
+    leaderElectionNamespace: s('leader-election-namespace') ?? env.POD_NAMESPACE ?? 'default',
+    leaderElectionId: s('leader-election-id') ?? 'sandbox-capacity-operator',
+    identity: env.POD_NAME ?? `${hostname()}-${process.pid}`,
+    metricsBindAddress: s('metrics-bind-address') ?? ':8080',
+    healthProbeBindAddress: s('health-probe-bind-address') ?? ':8081',
+    cloudEndpoint: s('cloud-endpoint'),
+    cloudConnectTimeoutMs: num(s('cloud-connect-timeout'), 5000, 'cloud-connect-timeout'),
+    cloudReadTimeoutMs: num(s('cloud-read-timeout'), 15000, 'cloud-read-timeout'),
+    cloudQps: num(s('cloud-qps'), 5, 'cloud-qps'),
+    cloudBurst: num(s('cloud-burst'), 10, 'cloud-burst'),
+    dryRun: Boolean(v['dry-run']),
+    logLevel: logLevel(s('log-level')),
+    workers: Math.max(1, num(s('workers'), 4, 'workers')),
+    resyncPeriodMs: num(s('resync-period'), 300, 'resync-period') * 1000,
+  });
+}

@@ -1,0 +1,57 @@
+// The numeric settings the core works with, parsed once per plan from the spec's Go-style durations.
+import type { SandboxCapacitySpec } from '../../api/sandbox-capacity.js';
+import { DEFAULT_BACKOFF } from './constants.js';
+import { tryParseDuration } from './durations.js';
+
+export interface BackoffSettings {
+  initialMs: number;
+  maxMs: number;
+}
+
+export interface Settings {
+  maxNodesPerScaleOut: number;
+  maxInFlightNodes: number;
+  taskTimeoutMs: number;
+  joinGraceMs: number;
+  backoff: BackoffSettings;
+}
+
+export interface SettingsResult {
+  /** Usable settings; a malformed field is replaced by its CRD default so counting can go on. */
+  settings: Settings;
+  /** Set when a field is malformed: names the field (the plan stalls with InvalidSpec). */
+  problem?: string;
+}
+
+interface DurationField {
+  field: string;
+  text: string | undefined;
+  fallbackMs: number;
+  allowZero: boolean;
+}
+
+/** Parses spec.limits and spec.backoff. */
+export function readSettings(spec: SandboxCapacitySpec): SettingsResult {
+  const fields: DurationField[] = [
+    { field: 'spec.limits.taskTimeout', text: spec.limits.taskTimeout, fallbackMs: 30 * 60_000, allowZero: false },
+    { field: 'spec.limits.joinGracePeriod', text: spec.limits.joinGracePeriod, fallbackMs: 10 * 60_000, allowZero: true },
+    { field: 'spec.backoff.initial', text: spec.backoff.initial, fallbackMs: DEFAULT_BACKOFF.initialMs, allowZero: false },
+    { field: 'spec.backoff.max', text: spec.backoff.max, fallbackMs: DEFAULT_BACKOFF.maxMs, allowZero: false },
+  ];
+  const problems: string[] = [];
+  const [taskTimeoutMs = 0, joinGraceMs = 0, initialMs = 0, maxMs = 0] = fields.map((f) => {
+    const ms = tryParseDuration(f.text);
+    if (ms !== undefined && ms >= 0 && (ms > 0 || f.allowZero)) return ms;
+    problems.push(`${f.field} is "${f.text ?? ''}": expected a positive Go duration such as 30s or 10m`);
+    return f.fallbackMs;
+  });
+  if (spec.scaleOut.vswitchIds.length === 0) problems.push('spec.scaleOut.vswitchIds is empty: at least one vSwitch is needed');
+  const settings: Settings = {
+    maxNodesPerScaleOut: Math.max(1, Math.floor(spec.limits.maxNodesPerScaleOut)),
+    maxInFlightNodes: Math.max(1, Math.floor(spec.limits.maxInFlightNodes)),
+    taskTimeoutMs,
+    joinGraceMs,
+    backoff: { initialMs, maxMs: Math.max(initialMs, maxMs) },
+  };
+  return problems.length === 0 ? { settings } : { settings, problem: problems.join('; ') };
+}

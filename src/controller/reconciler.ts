@@ -1,0 +1,164 @@
+// reconcile(key): the thin imperative shell around the pure planner. It reads the resource and
+// its Nodes from the caches, brings ACK's view of in-flight work into the status, asks plan() what
+// to do, executes at most one ScaleOutCluster, writes the status once (only if it changed), records
+// Events and says when to look again. Repeating it, or cutting it off at any line, is safe.
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'winston';
+import type { SandboxCapacity } from '../api/sandbox-capacity.js';
+import type { AckApi } from '../cloud/ack-api.js';
+import type { AckApiFactory } from '../cloud/client-factory.js';
+import type { WorkResult } from '../kube/run-workers.js';
+import type { OperatorMetrics } from '../observability/metrics.js';
+import { needsCloud, followCloud } from './cloud-follow.js';
+import { plan, toObservedNode, matchesSelector, type Blocked, type Decision, type ObservedNode, type PlannedEvent } from './core/index.js';
+import { recordAll, type EventSink } from './events.js';
+import { FreshestObjects } from './freshest-object.js';
+import { resolveCredentialSource, resolveLoginPassword, type SecretReader } from './references.js';
+import { executeScaleOut, type StatusStore } from './scale-out-executor.js';
+import { updateResourceMetrics } from './resource-metrics.js';
+import type { V1Node } from '@kubernetes/client-node';
+
+export interface ReconcilerDeps {
+  getCapacity: (key: string) => SandboxCapacity | undefined;
+  listNodes: () => readonly V1Node[];
+  store: StatusStore;
+  events: EventSink;
+  secrets: SecretReader;
+  cloud: AckApiFactory;
+  isLeaderNow: () => boolean;
+  /** Waits for a token of the global cloud call budget. */
+  throttle: () => Promise<void>;
+  isConflict: (err: unknown) => boolean;
+  now: () => number;
+  random: () => number;
+  dryRun: boolean;
+  logger: Logger;
+  metrics?: OperatorMetrics;
+}
+
+interface KeyMemory {
+  lastPolled: Map<string, number>;
+  vswitchZones: Record<string, string>;
+  /** Matching Nodes seen last time: more now means a task may have delivered, so poll at once. */
+  nodeCount: number;
+}
+
+export class Reconciler {
+  private readonly freshest = new FreshestObjects();
+  private readonly memory = new Map<string, KeyMemory>();
+
+  constructor(private readonly deps: ReconcilerDeps) {}
+
+  async reconcile(key: string): Promise<WorkResult> {
+    const cached = this.deps.getCapacity(key);
+    if (!cached) {
+      this.forget(key);
+      return {};
+    }
+    const sc = this.freshest.pick(key, cached);
+    const logger = this.deps.logger.child({ resource: key, reconcileId: randomUUID().slice(0, 8) });
+    const started = process.hrtime.bigint();
+    try {
+      return await this.reconcileResource(key, sc, logger);
+    } catch (err) {
+      if (this.deps.isConflict(err)) {
+        logger.debug('status write conflicted with a newer object; requeueing');
+        this.deps.metrics?.reconcileErrors.labels('conflict').inc();
+        return { requeue: true };
+      }
+      this.deps.metrics?.reconcileErrors.labels('kubernetes').inc();
+      throw err;
+    } finally {
+      this.deps.metrics?.reconcileDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    }
+  }
+
+  private memoryOf(key: string): KeyMemory {
+    let m = this.memory.get(key);
+    if (!m) {
+      m = { lastPolled: new Map(), vswitchZones: {}, nodeCount: 0 };
+      this.memory.set(key, m);
+    }
+    return m;
+  }
+
+  private forget(key: string): void {
+    this.freshest.forget(key);
+    this.memory.delete(key);
+  }
+
+  private observedNodes(sc: SandboxCapacity): ObservedNode[] {
+    return this.deps.listNodes()
+      .filter((n) => matchesSelector(sc.spec.nodeSelector, n.metadata?.labels ?? {}))
+      .map((n) => toObservedNode(n, sc.spec.zoneLabel));
+  }
+
+  private plan(sc: SandboxCapacity, nodes: ObservedNode[], memory: KeyMemory, blocked?: Blocked): Decision {
+    const decision = plan({
+      capacity: sc, nodes, now: this.deps.now(), random: this.deps.random, dryRun: this.deps.dryRun,
+      knownVSwitchZones: memory.vswitchZones, ...(blocked ? { blocked } : {}),
+    });
+    memory.vswitchZones = decision.vswitchZones;
+    return decision;
+  }
+
+  private async cloudFor(sc: SandboxCapacity): Promise<{ api: AckApi } | { blocked: Blocked }> {
+    const source = await resolveCredentialSource(this.deps.secrets, sc);
+    if (!source.ok) return { blocked: { reason: source.reason, message: source.message } };
+    return { api: this.deps.cloud(sc.spec.regionId, source.value) };
+  }
+
+  private async reconcileResource(key: string, initial: SandboxCapacity, logger: Logger): Promise<WorkResult> {
+    const memory = this.memoryOf(key);
+    const nodes = this.observedNodes(initial);
+    if (nodes.length > memory.nodeCount) memory.lastPolled.clear();
+    memory.nodeCount = nodes.length;
+    let sc = initial;
+    let decision = this.plan(sc, nodes, memory);
+    const events: PlannedEvent[] = [];
+    if (needsCloud(sc, decision, memory.lastPolled, this.deps.now())) {
+      const cloud = await this.cloudFor(sc);
+      if ('blocked' in cloud) {
+        decision = this.plan(sc, nodes, memory, cloud.blocked);
+      } else {
+        const followed = await followCloud(sc, decision, { ...this.deps, api: cloud.api, logger, lastPolled: memory.lastPolled });
+        sc = followed.capacity;
+        events.push(...followed.events);
+        decision = this.plan(sc, nodes, memory, followed.blocked);
+      }
+    }
+    // Writes go against `initial` (the server's status and resourceVersion), never against the
+    // folded copy, so an unchanged status is not mistaken for a written one.
+    const written = decision.scaleOut
+      ? await this.scaleOut({ base: initial, sc, decision, nodes, memory, logger })
+      : { capacity: await this.deps.store.write(initial, decision.status), events: decision.events };
+    if (written === 'notLeader') return { requeue: true };
+    this.freshest.remember(key, initial, written.capacity);
+    events.push(...written.events);
+    await recordAll(this.deps.events, written.capacity, events);
+    if (this.deps.metrics) updateResourceMetrics(this.deps.metrics, written.capacity);
+    this.pruneMemory(memory, written.capacity);
+    return decision.requeueAfterMs === undefined ? {} : { requeueAfterMs: decision.requeueAfterMs };
+  }
+
+  private async scaleOut(
+    { base, sc, decision, nodes, memory, logger }: { base: SandboxCapacity; sc: SandboxCapacity; decision: Decision; nodes: ObservedNode[]; memory: KeyMemory; logger: Logger },
+  ): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[] } | 'notLeader'> {
+    // Lease lost just now: leave everything to the new leader, write nothing.
+    if (!this.deps.isLeaderNow()) return 'notLeader';
+    const cloud = await this.cloudFor(sc);
+    const password = await resolveLoginPassword(this.deps.secrets, sc);
+    const blocked = 'blocked' in cloud ? cloud.blocked : !password.ok ? { reason: password.reason, message: password.message } : undefined;
+    if (blocked || 'blocked' in cloud) {
+      const held = this.plan(sc, nodes, memory, blocked);
+      return { capacity: await this.deps.store.write(base, held.status), events: held.events };
+    }
+    const loginPassword = password.ok ? password.value : undefined;
+    return executeScaleOut(base, decision, { ...this.deps, api: cloud.api, logger, ...(loginPassword !== undefined ? { loginPassword } : {}) });
+  }
+
+  private pruneMemory(memory: KeyMemory, sc: SandboxCapacity): void {
+    const live = new Set((sc.status?.tasks ?? []).flatMap((t) => (t.taskId ? [t.taskId] : [])));
+    for (const id of memory.lastPolled.keys()) if (!live.has(id)) memory.lastPolled.delete(id);
+  }
+}

@@ -1,0 +1,85 @@
+// Composition root of the controller: config → clients → controller → leader election → serve.
+// main.ts only dispatches sub-commands and turns signals into stop().
+import type { Logger } from 'winston';
+import { GROUP, PLURAL, VERSION, type SandboxCapacity } from './api/sandbox-capacity.js';
+import { createAckApiFactory, type AckApiFactory } from './cloud/client-factory.js';
+import type { OperatorConfig } from './config.js';
+import { SandboxCapacityController } from './controller/controller.js';
+import { kubeSecretReader } from './controller/references.js';
+import type { StatusStore } from './controller/scale-out-executor.js';
+import { isConflict } from './kube/api-errors.js';
+import { createKubeClients, loadKubeConfig } from './kube/clients.js';
+import { EventRecorder } from './kube/event-recorder.js';
+import { LeaderElector } from './kube/leader-lease.js';
+import { StatusWriter } from './kube/status-writer.js';
+import { serveEndpoints, type BoundServer } from './observability/http-endpoints.js';
+import { createMetrics, type OperatorMetrics } from './observability/metrics.js';
+
+export interface RunningOperator {
+  controller: SandboxCapacityController;
+  metrics: OperatorMetrics;
+  metricsServer?: BoundServer;
+  healthServer?: BoundServer;
+  stop(): Promise<void>;
+}
+
+export interface OperatorOverrides {
+  /** Tests may hand in their own cloud factory; production builds one from the config. */
+  cloud?: AckApiFactory;
+}
+
+export async function startOperator(config: OperatorConfig, logger: Logger, overrides: OperatorOverrides = {}): Promise<RunningOperator> {
+  const kubeConfig = loadKubeConfig(config.kubeconfig);
+  const clients = createKubeClients(kubeConfig);
+  const metrics = createMetrics();
+  const writer = new StatusWriter(clients.customObjects);
+  const store: StatusStore = {
+    write: async (current, status) => (await writer.writeStatus(current, status)).object,
+    readFresh: async (namespace, name) =>
+      (await clients.customObjects.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as SandboxCapacity,
+  };
+  const cloud = overrides.cloud ?? createAckApiFactory({
+    endpointOverride: config.cloudEndpoint,
+    connectTimeoutMs: config.cloudConnectTimeoutMs,
+    readTimeoutMs: config.cloudReadTimeoutMs,
+    observe: (action, seconds, code) => { metrics.cloudApiDuration.labels(action, code).observe(seconds); },
+  });
+  const controller = new SandboxCapacityController({
+    config, clients, store, cloud, logger, metrics, isConflict,
+    events: new EventRecorder({ core: clients.core, logger, instance: config.identity }),
+    secrets: kubeSecretReader(kubeConfig),
+  });
+  let elector: LeaderElector | undefined;
+  const ready = (): { ok: boolean; detail: string } => {
+    if (!controller.hasSynced()) return { ok: false, detail: 'caches not synced' };
+    if (!elector) return { ok: true, detail: 'synced' };
+    return { ok: true, detail: elector.isLeading() ? 'synced, leading' : `synced, standing by (leader: ${elector.leader() ?? 'none'})` };
+  };
+  const metricsServer = await serveEndpoints(config.metricsBindAddress, { registry: metrics.registry });
+  const healthServer = await serveEndpoints(config.healthProbeBindAddress, { healthz: () => ({ ok: true, detail: 'alive' }), readyz: ready });
+  logger.info('starting', { namespaces: config.namespaces.length > 0 ? config.namespaces : 'all', dryRun: config.dryRun, leaderElect: config.leaderElect, metrics: metricsServer?.address, health: healthServer?.address });
+  await controller.startInformers();
+  if (config.leaderElect) {
+    const e: LeaderElector = new LeaderElector({
+      coordination: clients.coordination, namespace: config.leaderElectionNamespace, name: config.leaderElectionId,
+      identity: config.identity, logger,
+      onStartedLeading: () => { controller.startLeading(() => e.isLeaderNow()); },
+      onStoppedLeading: () => { void controller.stopLeading(); },
+    });
+    elector = e;
+    e.start();
+  } else {
+    controller.startLeading();
+  }
+  return {
+    controller, metrics, ...(metricsServer ? { metricsServer } : {}), ...(healthServer ? { healthServer } : {}),
+    async stop() {
+      // Stop taking work and finish the reconciles in progress before the lease is released, so the
+      // next leader never overlaps with a cloud call of ours.
+      await controller.stopLeading();
+      await elector?.stop();
+      await controller.stop();
+      await Promise.all([metricsServer?.close(), healthServer?.close()]);
+    },
+  };
+}

@@ -1,0 +1,79 @@
+// The failure modes the simulator can inject, grouped by when they act:
+// - request faults replace (or delay, or lose) the HTTP answer of one call;
+// - task faults change how a ScaleOutCluster task ends;
+// - node faults change how a finished task's instances join Kubernetes.
+
+export const REQUEST_FAULT_KINDS = [
+  'throttle',
+  'unavailable',
+  'error',
+  'non-json',
+  'no-stock',
+  'quota',
+  'slow',
+  'lost-response',
+] as const;
+export const TASK_FAULT_KINDS = ['task-fail', 'task-stuck'] as const;
+export const NODE_FAULT_KINDS = ['node-not-ready', 'node-never-joins', 'node-disappears'] as const;
+export const FAULT_KINDS = [...REQUEST_FAULT_KINDS, ...TASK_FAULT_KINDS, ...NODE_FAULT_KINDS] as const;
+
+export type RequestFaultKind = (typeof REQUEST_FAULT_KINDS)[number];
+export type TaskFaultKind = (typeof TASK_FAULT_KINDS)[number];
+export type NodeFaultKind = (typeof NODE_FAULT_KINDS)[number];
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+export type LostResponseMode = 'error' | 'timeout' | 'reset';
+
+/** What a caller asks for; everything but `kind` is optional. */
+export interface FaultRuleInput {
+  kind: FaultKind;
+  /** Only calls of this ACK action (e.g. "ScaleOutCluster"); default: every action the kind applies to. */
+  action?: string;
+  /** Chance that a matching call triggers the rule (default 1). */
+  probability?: number;
+  /** Trigger at most this many times, then retire (a "next N calls" rule when probability is 1). */
+  times?: number;
+  /** Wait this long before answering (any kind); `slow` answers normally after it. */
+  delayMs?: number;
+  /** `error`, `non-json`, `lost-response` (mode error): HTTP status of the answer. */
+  status?: number;
+  /** `error`, `task-fail`: the error code reported. */
+  code?: string;
+  /** `error`, `task-fail`: the error message reported. */
+  message?: string;
+  /** `throttle`: value of the x-acs-retry-after header, in milliseconds (the SDK sleeps that long). */
+  retryAfterMs?: number;
+  /** `lost-response`: 5xx answer (error), no answer until the socket is dropped after delayMs (timeout), or reset. */
+  mode?: LostResponseMode;
+  /** `task-fail`: share of the task's nodes that fail (default 1 = the whole task). */
+  failFraction?: number;
+  /** Node faults: share of the task's successful nodes affected (default 1 = all). */
+  fraction?: number;
+  /** `node-disappears`: time after joining at which the node is deleted. */
+  afterMs?: number;
+}
+
+export interface FaultRule extends FaultRuleInput {
+  readonly id: string;
+  /** How many times the rule has triggered. */
+  fired: number;
+}
+
+export interface FaultDecision {
+  request?: FaultRule;
+  task?: FaultRule;
+  node?: FaultRule;
+}
+
+/** Kinds that only make sense for ScaleOutCluster default to that action. */
+export function defaultActionOf(kind: FaultKind): string | undefined {
+  const scaleOutOnly: readonly FaultKind[] = ['no-stock', 'quota', ...TASK_FAULT_KINDS, ...NODE_FAULT_KINDS];
+  return scaleOutOnly.includes(kind) ? 'ScaleOutCluster' : undefined;
+}
+
+export function categoryOf(kind: FaultKind): keyof FaultDecision {
+  if ((TASK_FAULT_KINDS as readonly string[]).includes(kind)) {
+    return 'task';
+  }
+  return (NODE_FAULT_KINDS as readonly string[]).includes(kind) ? 'node' : 'request';
+}

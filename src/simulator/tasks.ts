@@ -1,0 +1,172 @@
+// ScaleOutCluster tasks: `running` until their finish time, then `success` or `fail`
+// (ack-api.md §4). A task's instances succeed or fail with it; a partly failed task fails as a whole
+// but keeps the instances that were created.
+import type { ClusterRecord } from './clusters.js';
+import type { FaultDecision } from './fault-types.js';
+import { affectedCount, createInstances, type InstanceRecord } from './instances.js';
+import type { ScaleOutRequest } from './validation.js';
+
+export type TaskState = 'running' | 'success' | 'fail';
+export const SCALE_OUT_TASK_TYPE = 'cluster_scaleout';
+
+export interface TaskError {
+  code: string;
+  message: string;
+}
+
+export interface TaskRecord {
+  taskId: string;
+  clusterId: string;
+  requestId: string;
+  taskType: string;
+  createdAt: number;
+  updatedAt: number;
+  /** null: the task stays running until someone finishes it. */
+  finishAt: number | null;
+  state: TaskState;
+  /** The request body with secrets redacted, as DescribeTaskInfo reports it. */
+  parameters: Record<string, unknown>;
+  instanceIds: string[];
+  plannedFailures: number;
+  /** Instances that failed when the task ended: the last `failedCount` of instanceIds. */
+  failedCount: number;
+  plannedError?: TaskError;
+  error?: TaskError;
+  sequence: number;
+}
+
+export interface NewTaskInput {
+  taskId: string;
+  cluster: ClusterRecord;
+  request: ScaleOutRequest;
+  parameters: Record<string, unknown>;
+  requestId: string;
+  now: number;
+  durationMs: number;
+  faults: FaultDecision;
+  usedIps: Set<string>;
+}
+
+export interface TaskOutcome {
+  /** How many of the task's instances fail (default: as planned when the task was created). */
+  failures?: number;
+  error?: TaskError;
+}
+
+function applyNodeFault(instances: InstanceRecord[], succeeding: number, faults: FaultDecision): void {
+  const rule = faults.node;
+  if (rule === undefined) {
+    return;
+  }
+  const affected = affectedCount(succeeding, rule.fraction);
+  for (const instance of instances.slice(succeeding - affected, succeeding)) {
+    if (rule.kind === 'node-not-ready') {
+      instance.join = 'not-ready';
+    } else if (rule.kind === 'node-never-joins') {
+      instance.join = 'never';
+    } else {
+      instance.disappearAfterMs = rule.afterMs ?? 30_000;
+    }
+  }
+}
+
+function plannedError(faults: FaultDecision): TaskError | undefined {
+  const rule = faults.task;
+  if (rule?.kind !== 'task-fail') {
+    return undefined;
+  }
+  return {
+    code: rule.code ?? 'InstanceCreateFailed',
+    message: rule.message ?? 'failed to create ECS instances: the requested resources are not available',
+  };
+}
+
+export function createScaleOutTask(input: NewTaskInput, sequence: number): { task: TaskRecord; instances: InstanceRecord[] } {
+  const instances = createInstances({ ...input, taskId: input.taskId });
+  const { faults } = input;
+  const plannedFailures = faults.task?.kind === 'task-fail' ? affectedCount(instances.length, faults.task.failFraction) : 0;
+  applyNodeFault(instances, instances.length - plannedFailures, faults);
+  const error = plannedError(faults);
+  const task: TaskRecord = {
+    taskId: input.taskId,
+    clusterId: input.cluster.config.clusterId,
+    requestId: input.requestId,
+    taskType: SCALE_OUT_TASK_TYPE,
+    createdAt: input.now,
+    updatedAt: input.now,
+    finishAt: faults.task?.kind === 'task-stuck' ? null : input.now + input.durationMs,
+    state: 'running',
+    parameters: input.parameters,
+    instanceIds: instances.map((instance) => instance.instanceId),
+    plannedFailures,
+    failedCount: 0,
+    ...(error ? { plannedError: error } : {}),
+    sequence,
+  };
+  return { task, instances };
+}
+
+/** Ends a running task at `at`; returns the instances that were created successfully. */
+export function completeTask(task: TaskRecord, cluster: ClusterRecord | undefined, at: number, outcome: TaskOutcome = {}): InstanceRecord[] {
+  const instances = (cluster?.instances ?? []).filter((instance) => instance.taskId === task.taskId);
+  const failures = Math.min(instances.length, Math.max(0, outcome.failures ?? task.plannedFailures));
+  const succeeded = instances.slice(0, instances.length - failures);
+  const failed = instances.slice(instances.length - failures);
+  const error = outcome.error ??
+    task.plannedError ?? { code: 'InstanceCreateFailed', message: 'failed to create ECS instances' };
+  for (const instance of succeeded) {
+    instance.state = 'running';
+  }
+  for (const instance of failed) {
+    instance.state = 'failed';
+    instance.errorMessage = error.message;
+  }
+  task.failedCount = failures;
+  task.state = failures > 0 ? 'fail' : 'success';
+  task.updatedAt = at;
+  task.finishAt = at;
+  if (failures > 0) {
+    task.error = { code: error.code, message: `${error.message} (${failures} of ${instances.length} nodes failed)` };
+  }
+  return succeeded;
+}
+
+export class TaskStore {
+  private readonly tasks = new Map<string, TaskRecord>();
+  private sequence = 0;
+
+  nextSequence(): number {
+    this.sequence += 1;
+    return this.sequence;
+  }
+
+  add(task: TaskRecord): void {
+    this.tasks.set(task.taskId, task);
+  }
+
+  get(taskId: string): TaskRecord | undefined {
+    return this.tasks.get(taskId);
+  }
+
+  /** Newest first. */
+  list(clusterId?: string): TaskRecord[] {
+    return [...this.tasks.values()]
+      .filter((task) => clusterId === undefined || task.clusterId === clusterId)
+      .sort((a, b) => b.createdAt - a.createdAt || b.sequence - a.sequence);
+  }
+
+  runningCount(clusterId: string): number {
+    return this.list(clusterId).filter((task) => task.state === 'running').length;
+  }
+
+  /** Running tasks whose finish time has come, oldest first. */
+  due(now: number): TaskRecord[] {
+    return this.list()
+      .filter((task) => task.state === 'running' && task.finishAt !== null && task.finishAt <= now)
+      .reverse();
+  }
+
+  clear(): void {
+    this.tasks.clear();
+  }
+}

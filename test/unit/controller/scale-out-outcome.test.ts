@@ -1,0 +1,136 @@
+import { expect } from 'chai';
+import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
+import type { CloudErrorInfo } from '../../../src/cloud/errors.js';
+import { EventReason, Reason } from '../../../src/controller/core/reasons.js';
+import { recordScaleOutAccepted, recordScaleOutFailed } from '../../../src/controller/core/scale-out-outcome.js';
+import { SECOND, T0, capacity, conditionOf, constantRandom, iso, planAt, withStatus } from './helpers.js';
+
+/** A resource whose status holds a fresh intent, as the plan wrote it before the call. */
+function afterIntent(): { resource: SandboxCapacity; intentId: string } {
+  const resource = capacity();
+  const decision = planAt(resource, [], T0);
+  const intentId = decision.scaleOut?.intentId;
+  if (intentId === undefined) throw new Error('expected a scale-out');
+  return { resource: withStatus(resource, decision.status), intentId };
+}
+
+const error = (kind: CloudErrorInfo['kind'], code: string, message: string, extra: Partial<CloudErrorInfo> = {}): CloudErrorInfo => ({ kind, code, message, ...extra });
+
+describe('controller/core scale-out outcome', () => {
+  it('accepted: record running with task and request ids, ScaleOutRequested, Ready says ScalingOut', () => {
+    const { resource, intentId } = afterIntent();
+    const outcome = recordScaleOutAccepted(resource, intentId, { taskId: 'T-5a54', requestId: 'REQ-1' }, T0 + SECOND);
+    expect(outcome.status.tasks?.[0]).to.include({ state: 'running', taskId: 'T-5a54', requestId: 'REQ-1', intentId });
+    expect(outcome.events).to.have.length(1);
+    expect(outcome.events[0]).to.include({ type: 'Normal', reason: EventReason.ScaleOutRequested });
+    expect(outcome.events[0]?.message).to.contain('3 nodes').and.contain('T-5a54');
+    expect(conditionOf(outcome.status, 'Ready')).to.include({ status: 'False', reason: Reason.ScalingOut });
+    expect(conditionOf(outcome.status, 'Ready').message).to.contain('T-5a54');
+    expect(outcome.status.inFlightReplicas).to.equal(3);
+  });
+
+  it('accepted twice (or for an unknown intent) changes nothing', () => {
+    const { resource, intentId } = afterIntent();
+    const first = recordScaleOutAccepted(resource, intentId, { taskId: 'T-1' }, T0);
+    const second = recordScaleOutAccepted(withStatus(resource, first.status), intentId, { taskId: 'T-2' }, T0);
+    expect(second.events).to.deep.equal([]);
+    expect(second.status.tasks?.[0]?.taskId).to.equal('T-1');
+    expect(recordScaleOutAccepted(resource, 'sbc-nope', { taskId: 'T-3' }, T0).status).to.equal(resource.status);
+  });
+
+  it('after acceptance the next plan polls the task and requests nothing more', () => {
+    const { resource, intentId } = afterIntent();
+    const accepted = recordScaleOutAccepted(resource, intentId, { taskId: 'T-1' }, T0);
+    const next = planAt(withStatus(resource, accepted.status), [], T0 + 2 * SECOND);
+    expect(next.scaleOut).to.equal(undefined);
+    expect(next.pollTaskIds).to.deep.equal(['T-1']);
+    expect(next.events).to.deep.equal([]);
+  });
+
+  describe('definite refusals', () => {
+    it('throttled: failed record, backoff honouring retry-after, ScaleOutFailed + BackingOff', () => {
+      const { resource, intentId } = afterIntent();
+      const outcome = recordScaleOutFailed(resource, intentId, error('throttled', 'Throttling.User', 'Request was denied due to user flow control.', { retryAfterMs: 30 * SECOND }), T0, constantRandom(0));
+      expect(outcome.status.tasks?.[0]).to.include({ state: 'failed', failedCount: 3 });
+      expect(outcome.status.inFlightReplicas).to.equal(0);
+      expect(outcome.status.consecutiveFailures).to.equal(1);
+      expect(outcome.status.nextRetryTime).to.equal(iso(T0 + 30 * SECOND));
+      expect(outcome.events.map((e) => e.reason)).to.deep.equal([EventReason.ScaleOutFailed, EventReason.BackingOff]);
+      expect(outcome.events[1]?.message).to.equal('waiting 30s before retrying after Throttling.User');
+      expect(conditionOf(outcome.status, 'Reconciling')).to.include({ status: 'True', reason: Reason.BackingOff });
+    });
+
+    it('the next plan keeps the very same condition message (no churn) and waits until nextRetryTime', () => {
+      const { resource, intentId } = afterIntent();
+      const outcome = recordScaleOutFailed(resource, intentId, error('transient', 'ECONNREFUSED', 'connect ECONNREFUSED'), T0, constantRandom(0));
+      const waiting = planAt(withStatus(resource, outcome.status), [], T0 + 5 * SECOND);
+      expect(waiting.scaleOut).to.equal(undefined);
+      expect(waiting.events).to.deep.equal([]);
+      expect(conditionOf(waiting.status, 'Reconciling')).to.deep.equal(conditionOf(outcome.status, 'Reconciling'));
+      expect(waiting.requeueAfterMs).to.equal(5 * SECOND);
+      const retry = planAt(withStatus(resource, waiting.status), [], T0 + 10 * SECOND);
+      expect(retry.scaleOut?.count).to.equal(3);
+    });
+
+    it('capacity (NoStock): backoff and a ScaleOutFailed event naming the code', () => {
+      const { resource, intentId } = afterIntent();
+      const outcome = recordScaleOutFailed(resource, intentId, error('capacity', 'OperationDenied.NoStock', 'no stock'), T0, constantRandom(0));
+      expect(outcome.events[0]).to.include({ type: 'Warning', reason: EventReason.ScaleOutFailed });
+      expect(outcome.events[0]?.message).to.contain('OperationDenied.NoStock');
+      expect(outcome.status.consecutiveFailures).to.equal(1);
+    });
+
+    const stalls: [CloudErrorInfo['kind'], string, string][] = [
+      ['quota', 'QuotaExceeded.Nodes', Reason.QuotaExceeded],
+      ['invalidRequest', 'InvalidParameter.InstanceType', Reason.InvalidRequest],
+      ['permission', 'ErrorCheckAcl', Reason.PermissionDenied],
+      ['auth', 'SignatureDoesNotMatch', Reason.AuthenticationFailed],
+      ['notFound', 'ErrorClusterNotFound', Reason.ClusterNotFound],
+    ];
+    for (const [kind, code, reason] of stalls) {
+      it(`${kind} (${code}): Stalled with ACK's code and message, retry only after backoff.max`, () => {
+        const { resource, intentId } = afterIntent();
+        const outcome = recordScaleOutFailed(resource, intentId, error(kind, code, 'ACK says no'), T0, constantRandom(0.5));
+        const stalled = conditionOf(outcome.status, 'Stalled');
+        expect(stalled).to.include({ status: 'True', reason });
+        expect(stalled.message).to.contain(code).and.contain('ACK says no');
+        expect(outcome.status.nextRetryTime).to.equal(iso(T0 + 600 * SECOND));
+        expect(outcome.events.map((e) => e.reason)).to.deep.equal([EventReason.ScaleOutFailed, EventReason.Stalled]);
+        expect(conditionOf(outcome.status, 'Reconciling').status).to.equal('False');
+      });
+    }
+
+    it('cluster busy: not a failure, waits initial..2·initial, reason ClusterBusy kept by the next plan', () => {
+      const { resource, intentId } = afterIntent();
+      const outcome = recordScaleOutFailed(resource, intentId, error('clusterBusy', 'InvalidStatus.Forbidden', 'cannot operate cluster where state is scaling'), T0, constantRandom(0.5));
+      expect(outcome.status.consecutiveFailures).to.equal(0);
+      expect(outcome.status.nextRetryTime).to.equal(iso(T0 + 15 * SECOND));
+      expect(outcome.events.map((e) => e.reason)).to.deep.equal([EventReason.BackingOff]);
+      const next = planAt(withStatus(resource, outcome.status), [], T0 + SECOND);
+      expect(next.status.lastDecision).to.include({ action: 'Wait', reason: Reason.ClusterBusy });
+      expect(conditionOf(next.status, 'Reconciling')).to.deep.equal(conditionOf(outcome.status, 'Reconciling'));
+    });
+  });
+
+  it('unknown outcome: stays Requesting, no backoff, no event; the next plan waits for recovery', () => {
+    const { resource, intentId } = afterIntent();
+    const outcome = recordScaleOutFailed(resource, intentId, error('unknownOutcome', 'ReadTimeout', 'ReadTimeout(3000)'), T0 + 3 * SECOND, constantRandom(0));
+    expect(outcome.status.tasks?.[0]?.state).to.equal('Requesting');
+    expect(outcome.status.tasks?.[0]?.message).to.contain('ReadTimeout');
+    expect(outcome.status.consecutiveFailures).to.equal(0);
+    expect(outcome.events).to.deep.equal([]);
+    expect(outcome.status.inFlightReplicas).to.equal(3);
+    const next = planAt(withStatus(resource, outcome.status), [], T0 + 4 * SECOND);
+    expect(next.scaleOut).to.equal(undefined);
+    expect(next.recoverIntentIds).to.deep.equal([intentId]);
+    expect(conditionOf(next.status, 'Reconciling')).to.deep.equal(conditionOf(outcome.status, 'Reconciling'));
+  });
+
+  it('a refusal for an intent that is no longer Requesting changes nothing', () => {
+    const { resource, intentId } = afterIntent();
+    const accepted = recordScaleOutAccepted(resource, intentId, { taskId: 'T-1' }, T0);
+    const refused = recordScaleOutFailed(withStatus(resource, accepted.status), intentId, error('transient', 'X', 'y'), T0, constantRandom(0));
+    expect(refused.events).to.deep.equal([]);
+    expect(refused.status).to.deep.equal(accepted.status);
+  });
+});

@@ -1,0 +1,70 @@
+import { expect } from 'chai';
+import type { TaskRecord } from '../../../src/api/sandbox-capacity.js';
+import { MAX_TASK_HISTORY } from '../../../src/controller/core/constants.js';
+import { EventReason } from '../../../src/controller/core/reasons.js';
+import { isUnfinished } from '../../../src/controller/core/task-states.js';
+import { markTimedOut, pruneHistory } from '../../../src/controller/core/tasks.js';
+import { MINUTE, SECOND, T0, iso, record } from './helpers.js';
+
+const TIMEOUT = 30 * MINUTE;
+
+describe('controller/core task history', () => {
+  describe('timeouts', () => {
+    it('a running task past taskTimeout becomes timedOut with one TaskTimedOut event', () => {
+      const result = markTimedOut([record({ state: 'running', taskId: 'T-1', count: 2 })], TIMEOUT, T0 + TIMEOUT);
+      expect(result.tasks[0]?.state).to.equal('timedOut');
+      expect(result.events).to.have.length(1);
+      expect(result.events[0]).to.include({ type: 'Warning', reason: EventReason.TaskTimedOut });
+      expect(result.events[0]?.message).to.contain('T-1');
+    });
+
+    it('a running task just before the timeout stays running', () => {
+      const result = markTimedOut([record({ state: 'running', taskId: 'T-1' })], TIMEOUT, T0 + TIMEOUT - SECOND);
+      expect(result.tasks[0]?.state).to.equal('running');
+      expect(result.events).to.deep.equal([]);
+    });
+
+    it('an already timedOut task emits nothing again', () => {
+      const result = markTimedOut([record({ state: 'timedOut', taskId: 'T-1' })], TIMEOUT, T0 + 2 * TIMEOUT);
+      expect(result.events).to.deep.equal([]);
+    });
+
+    it('Requesting and finished records never time out', () => {
+      const records = [record({ state: 'Requesting' }), record({ state: 'success', taskId: 'T-2' }), record({ state: 'failed', taskId: 'T-3' })];
+      const result = markTimedOut(records, TIMEOUT, T0 + 2 * TIMEOUT);
+      expect(result.tasks.map((r) => r.state)).to.deep.equal(['Requesting', 'success', 'failed']);
+    });
+  });
+
+  describe('pruning', () => {
+    const finished = (n: number): TaskRecord[] =>
+      Array.from({ length: n }, (_, i) => record({ state: 'success', taskId: `T-${i}`, startTime: iso(T0 - i * MINUTE) }));
+
+    it(`keeps at most ${MAX_TASK_HISTORY} records, the newest`, () => {
+      const records = finished(25);
+      const kept = pruneHistory(records, () => false);
+      expect(kept).to.have.length(MAX_TASK_HISTORY);
+      expect(kept.map((r) => r.taskId)).to.deep.equal(records.slice(0, MAX_TASK_HISTORY).map((r) => r.taskId));
+    });
+
+    it('never drops a record that still counts, even an old one beyond the limit', () => {
+      const old = record({ state: 'running', taskId: 'T-old' });
+      const kept = pruneHistory([...finished(25), old], (r) => isUnfinished(r.state));
+      expect(kept).to.have.length(MAX_TASK_HISTORY);
+      expect(kept.map((r) => r.taskId)).to.include('T-old');
+      expect(kept.at(-1)?.taskId).to.equal('T-old');
+    });
+
+    it('keeps every must-keep record even when they alone exceed the limit', () => {
+      const requesting = Array.from({ length: 22 }, () => record({ state: 'Requesting' }));
+      const kept = pruneHistory([...requesting, ...finished(3)], (r) => isUnfinished(r.state));
+      expect(kept).to.have.length(22);
+      expect(kept.every((r) => r.state === 'Requesting')).to.equal(true);
+    });
+
+    it('short histories are kept as they are', () => {
+      const records = finished(3);
+      expect(pruneHistory(records, () => false)).to.deep.equal(records);
+    });
+  });
+});

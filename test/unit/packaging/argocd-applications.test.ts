@@ -1,0 +1,60 @@
+import { expect } from 'chai';
+import { loadYaml } from '@kubernetes/client-node';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { argocdDir, chartDir, repoRoot } from './paths.js';
+
+interface Application {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; annotations?: Record<string, string> };
+  spec: {
+    source: { path: string; helm?: { releaseName?: string; valuesObject?: Record<string, unknown> }; directory?: { include?: string } };
+    destination: { namespace: string };
+    ignoreDifferences?: { group: string; kind: string; jsonPointers?: string[] }[];
+    syncPolicy: { syncOptions?: string[]; retry?: { limit: number } };
+  };
+}
+
+const load = (file: string): Application => loadYaml<Application>(readFileSync(join(argocdDir, file), 'utf8'));
+const wave = (app: Application): number => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? '0');
+
+describe('Argo CD Applications (deploy/argocd/)', () => {
+  const operator = load('application-operator.yaml');
+  const capacities = load('application-sandbox-capacities.yaml');
+  const root = load('root-application.yaml');
+
+  it('are Argo CD Applications', () => {
+    for (const app of [operator, capacities, root]) {
+      expect(app.apiVersion).to.equal('argoproj.io/v1alpha1');
+      expect(app.kind).to.equal('Application');
+    }
+  });
+
+  it('deploy the Helm chart of this repository, CRDs included, with server-side apply', () => {
+    expect(join(repoRoot, operator.spec.source.path)).to.equal(chartDir.replace(/\/$/, ''));
+    expect(existsSync(join(repoRoot, operator.spec.source.path, 'Chart.yaml'))).to.equal(true);
+    expect(operator.spec.source.helm?.releaseName).to.equal('sandbox-capacity-operator');
+    expect(operator.spec.source.helm).to.not.have.property('skipCrds');
+    expect(operator.spec.syncPolicy.syncOptions).to.include.members(['ServerSideApply=true', 'CreateNamespace=true']);
+  });
+
+  it('sync SandboxCapacity objects in a later wave, tolerating a CRD that is not served yet', () => {
+    expect(wave(capacities)).to.be.greaterThan(wave(operator));
+    expect(capacities.spec.syncPolicy.syncOptions).to.include('SkipDryRunOnMissingResource=true');
+    expect(capacities.spec.syncPolicy.retry?.limit).to.be.greaterThan(0);
+  });
+
+  it('leave spec.replicas to autoscalers and kubectl scale, in diffs and in syncs', () => {
+    expect(capacities.spec.ignoreDifferences).to.deep.equal([
+      { group: 'capacity.sandbox.dev', kind: 'SandboxCapacity', jsonPointers: ['/spec/replicas'] },
+    ]);
+    expect(capacities.spec.syncPolicy.syncOptions).to.include('RespectIgnoreDifferences=true');
+  });
+
+  it('are grouped by an app of apps that picks up only the child Applications', () => {
+    expect(root.spec.source.path).to.equal('deploy/argocd');
+    expect(root.spec.source.directory?.include).to.equal('application-*.yaml');
+    expect(root.spec.destination.namespace).to.equal('argocd');
+  });
+});
