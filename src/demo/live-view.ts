@@ -1,0 +1,32 @@
+// Renders what a SandboxCapacity says about itself as a few terminal lines: desired vs. ready vs.
+// in-flight nodes, the latest tasks and the conditions. Pure: the demo loop prints the result.
+import type { SandboxCapacity } from '../api/sandbox-capacity.js';
+
+export function isConverged(sc: SandboxCapacity): boolean {
+  const s = sc.status;
+  const ready = s?.conditions?.find((c) => c.type === 'Ready');
+  return ready?.status === 'True' && (s?.inFlightReplicas ?? 0) === 0 && (s?.readyReplicas ?? 0) >= sc.spec.replicas;
+}
+
+function detailLines(sc: SandboxCapacity): string[] {
+  const s = sc.status ?? {};
+  const lines: string[] = [];
+  for (const t of (s.tasks ?? []).slice(0, 5)) {
+    lines.push(`  task ${t.taskId ?? '(requesting)'}  ${t.state.padEnd(10)} ${t.count} node(s)  ${t.message ?? ''}`.trimEnd());
+  }
+  for (const c of s.conditions ?? []) {
+    lines.push(`  ${c.type.padEnd(11)} ${c.status.padEnd(5)} ${c.reason}: ${c.message}`);
+  }
+  if (s.lastDecision) lines.push(`  last decision: ${s.lastDecision.action} (${s.lastDecision.reason})`);
+  return lines;
+}
+
+export function renderCapacity(sc: SandboxCapacity, elapsedS: number): string[] {
+  const s = sc.status ?? {};
+  return [
+    `${sc.metadata.namespace}/${sc.metadata.name}  (cluster ${sc.spec.clusterId}, ${elapsedS.toFixed(0)}s)`,
+    `  desired ${sc.spec.replicas}   live ${s.replicas ?? 0}   ready ${s.readyReplicas ?? 0}   in-flight ${s.inFlightReplicas ?? 0}` +
+      (sc.spec.paused ? '   [paused]' : ''),
+    ...detailLines(sc),
+  ];
+}
