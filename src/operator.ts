@@ -28,6 +28,20 @@ export interface OperatorOverrides {
   cloud?: AckApiFactory;
 }
 
+/** Mirrors the informers' restart counts into the informer_restarts_total counter. */
+function trackInformerRestarts(controller: SandboxCapacityController, metrics: OperatorMetrics): ReturnType<typeof setInterval> {
+  const seen = { nodes: 0, sandboxcapacities: 0 };
+  const timer = setInterval(() => {
+    const now = controller.informerRestarts();
+    for (const resource of ['nodes', 'sandboxcapacities'] as const) {
+      if (now[resource] > seen[resource]) metrics.informerRestarts.labels(resource).inc(now[resource] - seen[resource]);
+      seen[resource] = now[resource];
+    }
+  }, 5000);
+  timer.unref();
+  return timer;
+}
+
 export async function startOperator(config: OperatorConfig, logger: Logger, overrides: OperatorOverrides = {}): Promise<RunningOperator> {
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   const clients = createKubeClients(kubeConfig);
@@ -59,6 +73,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, over
   const healthServer = await serveEndpoints(config.healthProbeBindAddress, { healthz: () => ({ ok: true, detail: 'alive' }), readyz: ready });
   logger.info('starting', { namespaces: config.namespaces.length > 0 ? config.namespaces : 'all', dryRun: config.dryRun, leaderElect: config.leaderElect, metrics: metricsServer?.address, health: healthServer?.address });
   await controller.startInformers();
+  const syncInformerMetrics = trackInformerRestarts(controller, metrics);
   if (config.leaderElect) {
     const e: LeaderElector = new LeaderElector({
       coordination: clients.coordination, namespace: config.leaderElectionNamespace, name: config.leaderElectionId,
@@ -79,6 +94,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, over
       await controller.stopLeading();
       await elector?.stop();
       await controller.stop();
+      clearInterval(syncInformerMetrics);
       await Promise.all([metricsServer?.close(), healthServer?.close()]);
     },
   };
