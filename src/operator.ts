@@ -7,7 +7,7 @@ import type { OperatorConfig } from './config.js';
 import { SandboxCapacityController } from './controller/controller.js';
 import { kubeSecretReader } from './controller/references.js';
 import type { StatusStore } from './controller/scale-out-executor.js';
-import { isConflict } from './kube/api-errors.js';
+import { isConflict, isNotFound } from './kube/api-errors.js';
 import { createKubeClients, loadKubeConfig } from './kube/clients.js';
 import { EventRecorder } from './kube/event-recorder.js';
 import { LeaderElector } from './kube/leader-lease.js';
@@ -59,7 +59,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, over
     observe: (action, seconds, code) => { metrics.cloudApiDuration.labels(action, code).observe(seconds); },
   });
   const controller = new SandboxCapacityController({
-    config, clients, store, cloud, logger, metrics, isConflict,
+    config, clients, store, cloud, logger, metrics, isConflict, isNotFound,
     events: new EventRecorder({ core: clients.core, logger, instance: config.identity }),
     secrets: kubeSecretReader(kubeConfig),
   });

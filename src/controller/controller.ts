@@ -2,7 +2,6 @@
 // Nodes keep caches warm on every replica; watch handlers only enqueue resource keys; while this
 // replica leads, workers drain a deduplicating, rate-limited queue through the Reconciler, and
 // every resource is also requeued periodically (level-based: no event is trusted to arrive).
-import type { V1Node } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import type { SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { AckApiFactory } from '../cloud/client-factory.js';
@@ -33,6 +32,7 @@ export interface ControllerDeps {
   logger: Logger;
   metrics: OperatorMetrics;
   isConflict: (err: unknown) => boolean;
+  isNotFound: (err: unknown) => boolean;
   clock?: Clock;
   random?: () => number;
 }
@@ -62,7 +62,7 @@ export class SandboxCapacityController {
     const cloudBudget = new TokenBucketRateLimiter(this.clock, { qps: Math.max(0.1, deps.config.cloudQps), burst: Math.max(1, deps.config.cloudBurst) });
     this.reconciler = new Reconciler({
       getCapacity: (key) => this.getCapacity(key),
-      listNodes: () => this.nodeInformer.list() as unknown as V1Node[],
+      listNodes: () => this.nodeInformer.list(),
       store: deps.store,
       events: deps.events,
       secrets: deps.secrets,
@@ -70,6 +70,7 @@ export class SandboxCapacityController {
       isLeaderNow: () => this.isLeaderNow(),
       throttle: () => new Promise((resolve) => { this.clock.setTimer(resolve, cloudBudget.when()); }),
       isConflict: deps.isConflict,
+      isNotFound: deps.isNotFound,
       now: () => this.clock.now(),
       random: deps.random ?? Math.random,
       dryRun: deps.config.dryRun,

@@ -10,17 +10,16 @@ import type { AckApiFactory } from '../cloud/client-factory.js';
 import type { WorkResult } from '../kube/run-workers.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { needsCloud, followCloud } from './cloud-follow.js';
-import { plan, toObservedNode, matchesSelector, type Blocked, type Decision, type ObservedNode, type PlannedEvent } from './core/index.js';
+import { EventReason, plan, nextPollInMs, toObservedNode, matchesSelector, type Blocked, type Decision, type NodeLike, type ObservedNode, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
 import { resolveCredentialSource, resolveLoginPassword, type SecretReader } from './references.js';
 import { executeScaleOut, type StatusStore } from './scale-out-executor.js';
 import { updateResourceMetrics } from './resource-metrics.js';
-import type { V1Node } from '@kubernetes/client-node';
 
 export interface ReconcilerDeps {
   getCapacity: (key: string) => SandboxCapacity | undefined;
-  listNodes: () => readonly V1Node[];
+  listNodes: () => readonly NodeLike[];
   store: StatusStore;
   events: EventSink;
   secrets: SecretReader;
@@ -29,6 +28,8 @@ export interface ReconcilerDeps {
   /** Waits for a token of the global cloud call budget. */
   throttle: () => Promise<void>;
   isConflict: (err: unknown) => boolean;
+  /** 404 from the API server: the resource is gone, nothing left to do. */
+  isNotFound: (err: unknown) => boolean;
   now: () => number;
   random: () => number;
   dryRun: boolean;
@@ -41,6 +42,14 @@ interface KeyMemory {
   vswitchZones: Record<string, string>;
   /** Matching Nodes seen last time: more now means a task may have delivered, so poll at once. */
   nodeCount: number;
+}
+
+/** Dry run promises to log what it would request: once per change, when the core plans its DryRun Event. */
+function logDryRun(events: readonly PlannedEvent[], decision: Decision, logger: Logger): void {
+  for (const event of events) {
+    if (event.reason !== EventReason.DryRun) continue;
+    logger.info('dry run: would call ScaleOutCluster', { count: decision.status.lastDecision?.count, decision: event.message });
+  }
 }
 
 export class Reconciler {
@@ -65,6 +74,10 @@ export class Reconciler {
         logger.debug('status write conflicted with a newer object; requeueing');
         this.deps.metrics?.reconcileErrors.labels('conflict').inc();
         return { requeue: true };
+      }
+      if (this.deps.isNotFound(err)) {
+        logger.debug('resource deleted while reconciling');
+        return {};
       }
       this.deps.metrics?.reconcileErrors.labels('kubernetes').inc();
       throw err;
@@ -135,10 +148,13 @@ export class Reconciler {
     if (written === 'notLeader') return { requeue: true };
     this.freshest.remember(key, initial, written.capacity);
     events.push(...written.events);
+    logDryRun(events, decision, logger);
     await recordAll(this.deps.events, written.capacity, events);
     if (this.deps.metrics) updateResourceMetrics(this.deps.metrics, written.capacity);
     this.pruneMemory(memory, written.capacity);
-    return decision.requeueAfterMs === undefined ? {} : { requeueAfterMs: decision.requeueAfterMs };
+    const pollIn = nextPollInMs(written.capacity.status?.tasks ?? [], memory.lastPolled, this.deps.now());
+    const requeueAfterMs = pollIn === undefined ? decision.requeueAfterMs : Math.min(pollIn, decision.requeueAfterMs ?? pollIn);
+    return requeueAfterMs === undefined ? {} : { requeueAfterMs };
   }
 
   private async scaleOut(

@@ -1,6 +1,5 @@
 // The planner's view of a Node: only what counting, join matching and zone balancing need, so the shell
 // can keep a trimmed cache of thousands of Nodes.
-import type { V1Node } from '@kubernetes/client-node';
 import type { ObservedNode } from './types.js';
 
 /**
@@ -18,7 +17,14 @@ export function parseInstanceId(providerID: string | undefined): string | undefi
   return instanceId === '' || instanceId.includes('.') || instanceId.includes('/') ? undefined : instanceId;
 }
 
-export function toObservedNode(node: V1Node, zoneLabel: string): ObservedNode {
+/** What the planner reads of a Node: satisfied by client-node's V1Node and by the informer's trimmed Node. */
+export interface NodeLike {
+  metadata?: { name?: string; labels?: Record<string, string>; deletionTimestamp?: unknown };
+  spec?: { providerID?: string };
+  status?: { conditions?: readonly { type?: string; status?: string }[] };
+}
+
+export function toObservedNode(node: NodeLike, zoneLabel: string): ObservedNode {
   const observed: ObservedNode = {
     name: node.metadata?.name ?? '',
     ready: isReady(node),
@@ -31,6 +37,6 @@ export function toObservedNode(node: V1Node, zoneLabel: string): ObservedNode {
   return observed;
 }
 
-function isReady(node: V1Node): boolean {
+function isReady(node: NodeLike): boolean {
   return (node.status?.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True');
 }

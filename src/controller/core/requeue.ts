@@ -42,6 +42,24 @@ export function isPollDue(record: TaskRecord, lastPolledAtMs: number | undefined
   return lastPolledAtMs === undefined || nowMs - lastPolledAtMs >= interval;
 }
 
+/**
+ * Milliseconds until the next poll of a record polled before falls due (the shell keeps lastPolled).
+ * The plan's requeue counts from the plan, but the work queue keeps the earliest pending requeue: one
+ * scheduled by an earlier reconcile can fire just before a later poll is due, find nothing to do and
+ * push the poll back a whole interval. Requeueing at this time as well keeps the interval. Records due
+ * now or never polled give nothing (a failed poll retries on the plan's requeue, never in a tight loop).
+ */
+export function nextPollInMs(records: readonly TaskRecord[], lastPolled: ReadonlyMap<string, number>, nowMs: number): number | undefined {
+  const remaining = records.flatMap((record) => {
+    const interval = pollIntervalMs(record);
+    const polledAt = record.taskId === undefined ? undefined : lastPolled.get(record.taskId);
+    if (interval === undefined || polledAt === undefined) return [];
+    const left = polledAt + interval - nowMs;
+    return left > 0 ? [Math.ceil(left)] : [];
+  });
+  return remaining.length === 0 ? undefined : Math.min(...remaining);
+}
+
 export function nextRequeueMs(facts: RequeueFacts): number | undefined {
   const candidates: number[] = facts.blocked === true ? [BLOCKED_RECHECK_MS] : [];
   if (facts.scaleOutRemaining !== undefined) {

@@ -1,0 +1,24 @@
+import { expect } from 'chai';
+import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
+import { isConverged, renderCapacity } from '../../../src/demo/live-view.js';
+
+function sc(status: SandboxCapacity['status'], replicas = 3): SandboxCapacity {
+  return { apiVersion: 'capacity.sandbox.dev/v1alpha1', kind: 'SandboxCapacity', metadata: { name: 'w', namespace: 'n' }, spec: { replicas, clusterId: 'c1', paused: false }, status } as SandboxCapacity;
+}
+const ready = (s: 'True' | 'False') => ({ type: 'Ready', status: s, reason: 'R', message: 'm', lastTransitionTime: '2026-01-01T00:00:00Z' });
+
+describe('demo live view', () => {
+  it('calls a resource converged only when Ready, nothing in flight and enough ready nodes', () => {
+    expect(isConverged(sc({ readyReplicas: 3, inFlightReplicas: 0, conditions: [ready('True')] }))).to.equal(true);
+    expect(isConverged(sc({ readyReplicas: 3, inFlightReplicas: 1, conditions: [ready('True')] }))).to.equal(false);
+    expect(isConverged(sc({ readyReplicas: 2, inFlightReplicas: 0, conditions: [ready('True')] }))).to.equal(false);
+    expect(isConverged(sc({ readyReplicas: 3, inFlightReplicas: 0, conditions: [ready('False')] }))).to.equal(false);
+  });
+
+  it('shows desired, live, ready, in-flight, tasks and conditions', () => {
+    const lines = renderCapacity(sc({ replicas: 1, readyReplicas: 1, inFlightReplicas: 2, tasks: [{ intentId: 'x', taskId: 'T-1', count: 2, state: 'running', startTime: 't' }], conditions: [ready('False')] }), 4).join('\n');
+    expect(lines).to.include('desired 3   live 1   ready 1   in-flight 2');
+    expect(lines).to.include('task T-1  running');
+    expect(lines).to.include('Ready       False R: m');
+  });
+});
