@@ -24,6 +24,8 @@ export interface OperatorConfig {
   cloudQps: number;
   cloudBurst: number;
   dryRun: boolean;
+  /** How long an intent whose outcome is unknown waits for its task to appear in ACK's task list. */
+  intentRecoveryWindowMs: number;
   logLevel: LogLevel;
   workers: number;
   resyncPeriodMs: number;
@@ -43,6 +45,7 @@ const FLAGS = {
   'cloud-read-timeout': { type: 'string', doc: 'Read timeout of cloud calls in ms (default 15000).' },
   'cloud-qps': { type: 'string', doc: 'Global cloud call rate limit per second (default 5).' },
   'cloud-burst': { type: 'string', doc: 'Global cloud call burst (default 10).' },
+  'intent-recovery-window': { type: 'string', doc: 'Seconds an unanswered ScaleOutCluster may take to appear in ACK\'s task list before it is retried (default 120).' },
   'dry-run': { type: 'boolean', doc: 'Decide and report, but never call ScaleOutCluster.' },
   'log-level': { type: 'string', doc: 'error | warn | info | debug (default info).' },
   workers: { type: 'string', doc: 'Concurrent reconciles (default 4); one resource is never reconciled twice at once.' },
@@ -89,6 +92,7 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
     cloudQps: num(s('cloud-qps'), 5, 'cloud-qps'),
     cloudBurst: num(s('cloud-burst'), 10, 'cloud-burst'),
     dryRun: Boolean(v['dry-run']),
+    intentRecoveryWindowMs: num(s('intent-recovery-window'), 120, 'intent-recovery-window') * 1000,
     logLevel: logLevel(s('log-level')),
     workers: Math.max(1, num(s('workers'), 4, 'workers')),
     resyncPeriodMs: num(s('resync-period'), 300, 'resync-period') * 1000,

@@ -19,6 +19,8 @@ export interface FollowContext {
   lastPolled: Map<string, number>;
   /** Waits for the global cloud call budget. */
   throttle: () => Promise<void>;
+  /** How long an unknown-outcome intent may take to show up in ACK's task list. */
+  recoveryWindowMs: number;
 }
 
 export interface Followed {
@@ -85,7 +87,7 @@ async function recoverIntents(sc: SandboxCapacity, decision: Decision, ctx: Foll
     if (record?.state !== 'Requesting') continue;
     try {
       const tasks = await candidateTasks(capacity, Date.parse(record.startTime), ctx);
-      const outcome = recoverIntent(capacity, intentId, tasks, ctx.now(), { random: ctx.random });
+      const outcome = recoverIntent(capacity, intentId, tasks, ctx.now(), { random: ctx.random, windowMs: ctx.recoveryWindowMs });
       capacity = { ...capacity, status: outcome.status };
       events.push(...outcome.events);
     } catch (err) {

@@ -74,6 +74,7 @@ export class SandboxCapacityController {
       now: () => this.clock.now(),
       random: deps.random ?? Math.random,
       dryRun: deps.config.dryRun,
+      recoveryWindowMs: deps.config.intentRecoveryWindowMs,
       logger: deps.logger,
       metrics: deps.metrics,
     });

@@ -33,6 +33,7 @@ export interface ReconcilerDeps {
   now: () => number;
   random: () => number;
   dryRun: boolean;
+  recoveryWindowMs: number;
   logger: Logger;
   metrics?: OperatorMetrics;
 }
