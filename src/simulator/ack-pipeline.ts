@@ -142,7 +142,9 @@ export class AckPipeline {
     if (refusal !== undefined) {
       return { outcome: faultOutcome(refusal), delayMs: decision.request?.delayMs ?? 0 };
     }
-    return afterFaults(this.invoke(matched, exchange, decision, now), decision.request);
+    const outcome = this.invoke(matched, exchange, decision, now);
+    if (exchange.taskId !== undefined) this.deps.faults.commit(decision);
+    return afterFaults(outcome, decision.request);
   }
 
   private authenticate(exchange: Exchange, now: number): void {

@@ -80,6 +80,11 @@ export class FaultEngine {
   }
 
   /** Decides the faults of one call; rules that fire count it, and retire when `times` is used up. */
+  /**
+   * Picks at most one rule per category for a call. Request faults are used up at once; task and
+   * node faults only by commit(), once the call really created a task, so a call refused by a
+   * throttle or by validation does not waste a "fail the next task" rule.
+   */
   decide(action: string): FaultDecision {
     const decision: FaultDecision = {};
     for (const rule of this.rules) {
@@ -87,11 +92,24 @@ export class FaultEngine {
       if (decision[category] !== undefined || !this.matches(rule, action) || !this.draw(rule)) {
         continue;
       }
-      rule.fired += 1;
+      if (category === 'request') rule.fired += 1;
       decision[category] = { ...rule };
     }
-    this.rules = this.rules.filter((rule) => rule.times === undefined || rule.fired < rule.times);
+    this.dropExhausted();
     return decision;
+  }
+
+  /** Uses up the task and node faults of a decision whose call created a task. */
+  commit(decision: FaultDecision): void {
+    for (const chosen of [decision.task, decision.node]) {
+      const rule = chosen && this.rules.find((r) => r.id === chosen.id);
+      if (rule) rule.fired += 1;
+    }
+    this.dropExhausted();
+  }
+
+  private dropExhausted(): void {
+    this.rules = this.rules.filter((rule) => rule.times === undefined || rule.fired < rule.times);
   }
 
   private matches(rule: FaultRule, action: string): boolean {

@@ -74,8 +74,23 @@ describe('simulator fault rules', () => {
     engine.add({ kind: 'throttle', times: 1 });
     engine.add({ kind: 'task-fail', failFraction: 0.5, times: 1 });
     engine.add({ kind: 'node-not-ready', times: 1 });
-    expect(kindsOf(engine.decide('ScaleOutCluster'))).to.deep.equal(['lost-response', 'task-fail', 'node-not-ready']);
+    const first = engine.decide('ScaleOutCluster');
+    expect(kindsOf(first)).to.deep.equal(['lost-response', 'task-fail', 'node-not-ready']);
+    engine.commit(first);
     expect(kindsOf(engine.decide('ScaleOutCluster')), 'the throttle rule was not used up').to.deep.equal(['throttle']);
+  });
+
+  it('uses up task and node faults only for a call that created a task', () => {
+    const engine = new FaultEngine(1);
+    engine.add({ kind: 'throttle', times: 1 });
+    engine.add({ kind: 'task-fail', times: 1 });
+    const refused = engine.decide('ScaleOutCluster');
+    expect(kindsOf(refused)).to.deep.equal(['throttle', 'task-fail']);
+    // The throttled call created no task, so nothing is committed: the task fault waits for the next one.
+    const accepted = engine.decide('ScaleOutCluster');
+    expect(kindsOf(accepted)).to.deep.equal(['task-fail']);
+    engine.commit(accepted);
+    expect(kindsOf(engine.decide('ScaleOutCluster'))).to.deep.equal([]);
   });
 
   it('a probability of 0 never fires', () => {
