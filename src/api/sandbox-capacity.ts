@@ -144,6 +144,8 @@ export interface SandboxCapacityStatus {
   lastScaleOutTime?: string;
   consecutiveFailures?: number;
   nextRetryTime?: string | null;
+  /** vSwitch → zone pairs learned from joined Nodes (multi-AZ balancing). */
+  vswitchZones?: Record<string, string>;
   lastDecision?: LastDecision;
   conditions?: Condition[];
 }

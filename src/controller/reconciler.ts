@@ -40,7 +40,6 @@ export interface ReconcilerDeps {
 
 interface KeyMemory {
   lastPolled: Map<string, number>;
-  vswitchZones: Record<string, string>;
   /** Matching Nodes seen last time: more now means a task may have delivered, so poll at once. */
   nodeCount: number;
 }
@@ -90,7 +89,7 @@ export class Reconciler {
   private memoryOf(key: string): KeyMemory {
     let m = this.memory.get(key);
     if (!m) {
-      m = { lastPolled: new Map(), vswitchZones: {}, nodeCount: 0 };
+      m = { lastPolled: new Map(), nodeCount: 0 };
       this.memory.set(key, m);
     }
     return m;
@@ -107,13 +106,9 @@ export class Reconciler {
       .map((n) => toObservedNode(n, sc.spec.zoneLabel));
   }
 
-  private plan(sc: SandboxCapacity, nodes: ObservedNode[], memory: KeyMemory, blocked?: Blocked): Decision {
-    const decision = plan({
-      capacity: sc, nodes, now: this.deps.now(), random: this.deps.random, dryRun: this.deps.dryRun,
-      knownVSwitchZones: memory.vswitchZones, ...(blocked ? { blocked } : {}),
-    });
-    memory.vswitchZones = decision.vswitchZones;
-    return decision;
+  /** Learned vSwitch zones travel in status.vswitchZones, so nothing zone-related is kept in memory. */
+  private plan(sc: SandboxCapacity, nodes: ObservedNode[], blocked?: Blocked): Decision {
+    return plan({ capacity: sc, nodes, now: this.deps.now(), random: this.deps.random, dryRun: this.deps.dryRun, ...(blocked ? { blocked } : {}) });
   }
 
   private async cloudFor(sc: SandboxCapacity): Promise<{ api: AckApi } | { blocked: Blocked }> {
@@ -128,23 +123,23 @@ export class Reconciler {
     if (nodes.length > memory.nodeCount) memory.lastPolled.clear();
     memory.nodeCount = nodes.length;
     let sc = initial;
-    let decision = this.plan(sc, nodes, memory);
+    let decision = this.plan(sc, nodes);
     const events: PlannedEvent[] = [];
     if (needsCloud(sc, decision, memory.lastPolled, this.deps.now())) {
       const cloud = await this.cloudFor(sc);
       if ('blocked' in cloud) {
-        decision = this.plan(sc, nodes, memory, cloud.blocked);
+        decision = this.plan(sc, nodes, cloud.blocked);
       } else {
         const followed = await followCloud(sc, decision, { ...this.deps, api: cloud.api, logger, lastPolled: memory.lastPolled });
         sc = followed.capacity;
         events.push(...followed.events);
-        decision = this.plan(sc, nodes, memory, followed.blocked);
+        decision = this.plan(sc, nodes, followed.blocked);
       }
     }
     // Writes go against `initial` (the server's status and resourceVersion), never against the
     // folded copy, so an unchanged status is not mistaken for a written one.
     const written = decision.scaleOut
-      ? await this.scaleOut({ base: initial, sc, decision, nodes, memory, logger })
+      ? await this.scaleOut({ base: initial, sc, decision, nodes, logger })
       : { capacity: await this.deps.store.write(initial, decision.status), events: decision.events };
     if (written === 'notLeader') return { requeue: true };
     this.freshest.remember(key, initial, written.capacity);
@@ -159,7 +154,7 @@ export class Reconciler {
   }
 
   private async scaleOut(
-    { base, sc, decision, nodes, memory, logger }: { base: SandboxCapacity; sc: SandboxCapacity; decision: Decision; nodes: ObservedNode[]; memory: KeyMemory; logger: Logger },
+    { base, sc, decision, nodes, logger }: { base: SandboxCapacity; sc: SandboxCapacity; decision: Decision; nodes: ObservedNode[]; logger: Logger },
   ): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[] } | 'notLeader'> {
     // Lease lost just now: leave everything to the new leader, write nothing.
     if (!this.deps.isLeaderNow()) return 'notLeader';
@@ -167,7 +162,7 @@ export class Reconciler {
     const password = await resolveLoginPassword(this.deps.secrets, sc);
     const blocked = 'blocked' in cloud ? cloud.blocked : !password.ok ? { reason: password.reason, message: password.message } : undefined;
     if (blocked || 'blocked' in cloud) {
-      const held = this.plan(sc, nodes, memory, blocked);
+      const held = this.plan(sc, nodes, blocked);
       return { capacity: await this.deps.store.write(base, held.status), events: held.events };
     }
     const loginPassword = password.ok ? password.value : undefined;

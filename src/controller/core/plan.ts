@@ -80,7 +80,7 @@ function observe(input: PlanInput): Observation {
     inFlight: tasks.reduce((sum, record) => sum + inFlightOfRecord(record), 0),
     inFlightOf: inFlightOfRecord,
     backoffStatus: normalizeBackoff(previous, generation, nowMs),
-    vswitchZones: learnVSwitchZones(tasks, input.nodes, capacity.spec.scaleOut.vswitchIds, input.knownVSwitchZones),
+    vswitchZones: learnVSwitchZones(tasks, input.nodes, capacity.spec.scaleOut.vswitchIds, { ...previous.vswitchZones, ...input.knownVSwitchZones }),
   };
   if (problem !== undefined) observation.problem = problem;
   return observation;
@@ -160,5 +160,7 @@ function buildStatus(capacity: SandboxCapacity, observed: Observation, { tasks, 
     conditions: buildConditions(capacity.status?.conditions, facts, nowMs),
   };
   if (verdict.action === 'ScaleOut') status.lastScaleOutTime = toTimestamp(nowMs);
+  if (Object.keys(observed.vswitchZones).length > 0) status.vswitchZones = observed.vswitchZones;
+  else delete status.vswitchZones;
   return status;
 }

@@ -66,6 +66,7 @@ export const fullStatus: DeepRequired<SandboxCapacityStatus> = {
   lastScaleOutTime: '2026-11-26T10:00:00Z',
   consecutiveFailures: 1,
   nextRetryTime: '2026-11-26T10:12:20Z',
+  vswitchZones: { 'vsw-aaa': 'cn-hangzhou-h' },
   lastDecision: { action: 'Wait', reason: 'BackingOff', message: 'retrying after 20s', count: 1 },
   conditions: [
     {

@@ -95,6 +95,7 @@ describe('SandboxCapacity types agree with the CRD schema', () => {
       'status.consecutiveFailures',
       'status.nextRetryTime',
       'status.lastDecision',
+      'status.vswitchZones',
       'status.lastDecision.count',
       'status.conditions',
       'status.conditions[].observedGeneration',

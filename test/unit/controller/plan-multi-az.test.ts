@@ -61,6 +61,14 @@ describe('controller/core plan: multi-AZ balancing', () => {
     expect(decision.scaleOut).to.deep.include({ vswitchIds: ['vsw-c'], count: 1 });
   });
 
+  it('keeps learned zones in status, so a restarted controller (no memory passed in) still balances', () => {
+    const strangers = [node('s1', { zone: 'z-h' }), node('s2', { zone: 'z-i' })];
+    const learned = planAt(capacity({ vswitchIds: VSW, spec: { replicas: 2 } }), strangers, T0, { knownVSwitchZones: ZONES });
+    expect(learned.status.vswitchZones).to.deep.equal(ZONES);
+    const afterRestart = planAt(capacity({ vswitchIds: VSW, spec: { replicas: 3 }, status: learned.status }), strangers, T0);
+    expect(afterRestart.scaleOut).to.deep.include({ vswitchIds: ['vsw-c'], count: 1 });
+  });
+
   it('nodes that cannot be attributed do not count for balance', () => {
     const strangers = [node('s1', { zone: 'z-h' }), node('s2', { zone: 'z-h' })];
     const decision = planAt(capacity({ vswitchIds: VSW, spec: { replicas: 5 } }), strangers, T0);
