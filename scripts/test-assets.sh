@@ -49,7 +49,7 @@ kube_ldflags() {
 }
 
 build_kubernetes() {
-  log "building kube-apiserver and kubectl $KUBERNETES_VERSION (cold: tens of minutes on 2 cores)"
+  log "building kube-apiserver and kubectl $KUBERNETES_VERSION (cold: about 5 to 8 minutes on 2 cores)"
   (cd "$root/hack/testbins/kubernetes" &&
     go build -trimpath -tags=grpcnotrace -ldflags="$(kube_ldflags)" -o "$assets/" \
       k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl)
