@@ -1,0 +1,215 @@
+// The world of one chaos run: its namespace, its own ACK simulator and cluster id, a cuttable proxy
+// between its controllers and the kube-apiserver, the controller processes it starts and kills, and
+// a tracker that remembers every task id the status ever showed (to find tasks the controller lost).
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { GROUP, PLURAL, VERSION, type SandboxCapacity } from '../../src/api/sandbox-capacity.js';
+import { startAckSimulator, type AckSimulator, type SimTaskView } from '../../src/simulator/index.js';
+import { ControllerProcess } from './controller-process.js';
+import { startCuttableProxy, type CuttableProxy } from './cuttable-proxy.js';
+import type { RunPlan } from './run-plan.js';
+
+export interface ChaosEnvironment {
+  /** Admin credentials: the runner's own reads and writes, and the simulator's node joins. */
+  kubeConfig: KubeConfig;
+  kubeconfigPath: string;
+  createNamespace(prefix: string): Promise<string>;
+  /** Stops and starts kube-apiserver on the same port (etcd keeps the data); optional. */
+  restartApiServer?: () => Promise<void>;
+}
+
+export const RESOURCE_NAME = 'workers';
+/** The controllers' read timeout: short, so slow answers and lost responses turn into timeouts quickly. */
+export const CLOUD_READ_TIMEOUT_MS = 4_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** Retries a call of the runner's own while the API server is away (the suite restarts it on purpose). */
+export async function retrying<T>(call: () => Promise<T>, timeoutMs = 120_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await call();
+    } catch (err) {
+      const code = (err as { code?: unknown }).code;
+      const definite = typeof code === 'number' && code >= 400 && code < 500 && code !== 429;
+      if (definite || Date.now() > deadline) throw err;
+      await sleep(500);
+    }
+  }
+}
+
+function spec(plan: RunPlan, clusterId: string): Record<string, unknown> {
+  return {
+    clusterId,
+    regionId: 'cn-hangzhou',
+    replicas: plan.initialReplicas,
+    nodeSelector: { matchLabels: { 'alibabacloud.com/container-runtime': 'Sandboxed-Container.runv', 'ack.aliyun.com': clusterId } },
+    scaleOut: { vswitchIds: ['vsw-aaa', 'vsw-bbb'], instanceTypes: ['ecs.ebmg5s.24xlarge'], keyPair: 'ops-key' },
+    credentials: { secretRef: { name: 'ack-credentials' } },
+    limits: { maxNodesPerScaleOut: plan.maxNodesPerScaleOut, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m' },
+    backoff: { initial: '500ms', max: '3s' },
+  };
+}
+
+/** A kubeconfig like the admin one, but pointing at the proxy. */
+function proxiedKubeconfig(adminPath: string, proxyPort: number, file: string): string {
+  const text = readFileSync(adminPath, 'utf8').replace(/(server:\s*https:\/\/127\.0\.0\.1:)\d+/, `$1${proxyPort}`);
+  writeFileSync(file, text, { mode: 0o600 });
+  return file;
+}
+
+interface RunParts {
+  plan: RunPlan;
+  env: ChaosEnvironment;
+  ns: string;
+  clusterId: string;
+  sim: AckSimulator;
+  proxy: CuttableProxy;
+  kubeconfigPath: string;
+  logDir: string;
+}
+
+export class ChaosRun {
+  readonly name: string;
+  readonly controllers: ControllerProcess[] = [];
+  /** Every task id any status read ever showed. */
+  readonly seenTaskIds = new Set<string>();
+  watchCuts = 0;
+  private starts = 0;
+  private tracking: Promise<void> | undefined;
+  private stopTracking = false;
+
+  readonly plan: RunPlan;
+  readonly env: ChaosEnvironment;
+  readonly ns: string;
+  readonly clusterId: string;
+  readonly sim: AckSimulator;
+  readonly proxy: CuttableProxy;
+  private readonly kubeconfigPath: string;
+  private readonly logDir: string;
+
+  private constructor(parts: RunParts) {
+    ({ plan: this.plan, env: this.env, ns: this.ns, clusterId: this.clusterId, sim: this.sim, proxy: this.proxy, kubeconfigPath: this.kubeconfigPath, logDir: this.logDir } = parts);
+    this.name = `run${String(parts.plan.index).padStart(3, '0')}`;
+  }
+
+  static async create(plan: RunPlan, env: ChaosEnvironment, logDir: string): Promise<ChaosRun> {
+    const ns = await retrying(() => env.createNamespace('chaos'));
+    const clusterId = `c${randomBytes(16).toString('hex')}`;
+    const sim = await startAckSimulator({
+      kubeConfig: env.kubeConfig, taskDurationMs: plan.taskDurationMs, joinDelayMs: plan.joinDelayMs, heartbeatIntervalMs: 0,
+      seed: plan.simSeed, faults: plan.faults,
+      clusters: [{
+        clusterId, regionId: 'cn-hangzhou', maxConcurrentScaleOuts: plan.maxConcurrentScaleOuts,
+        vswitchZones: { 'vsw-aaa': 'cn-hangzhou-h', 'vsw-bbb': 'cn-hangzhou-i' },
+      }],
+    });
+    const server = new URL(env.kubeConfig.getCurrentCluster()?.server ?? '');
+    const proxy = await startCuttableProxy(server.hostname, Number(server.port));
+    const kubeconfigPath = proxiedKubeconfig(env.kubeconfigPath, proxy.port, join(logDir, `${ns}.kubeconfig`));
+    const run = new ChaosRun({ plan, env, ns, clusterId, sim, proxy, kubeconfigPath, logDir });
+    await retrying(() => run.core().createNamespacedSecret({
+      namespace: ns,
+      body: { metadata: { name: 'ack-credentials' }, stringData: { accessKeyId: sim.accessKeyId, accessKeySecret: sim.accessKeySecret } },
+    }));
+    await retrying(() => run.objects().createNamespacedCustomObject({
+      group: GROUP, version: VERSION, namespace: ns, plural: PLURAL,
+      body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'SandboxCapacity', metadata: { name: RESOURCE_NAME }, spec: spec(plan, clusterId) },
+    }));
+    run.tracking = run.track();
+    return run;
+  }
+
+  core(): CoreV1Api {
+    return this.env.kubeConfig.makeApiClient(CoreV1Api);
+  }
+
+  objects(): CustomObjectsApi {
+    return this.env.kubeConfig.makeApiClient(CustomObjectsApi);
+  }
+
+  /** Starts one more controller process (a new identity each time, like a new pod). */
+  startController(): ControllerProcess {
+    const qps = this.plan.cloudQps[this.starts % this.plan.cloudQps.length] ?? 50;
+    this.starts += 1;
+    const identity = `${this.name}-${this.ns}-c${this.starts}`;
+    const child = ControllerProcess.start({
+      kubeconfigPath: this.kubeconfigPath, namespace: this.ns, cloudEndpoint: this.sim.url, identity,
+      logFile: join(this.logDir, `${this.name}-${this.ns}.log`),
+      ...(this.plan.leaderElection ? { leaderElection: { namespace: this.ns, id: 'sco-chaos' } } : {}),
+      // The simulator creates a task as soon as it accepts the call, so a short recovery window is safe
+      // here and keeps runs with a kill between intent and call from waiting ACK's 2 minutes.
+      extraFlags: ['--cloud-qps', String(qps), '--cloud-burst', qps >= 10 ? '50' : '1', '--cloud-read-timeout', String(CLOUD_READ_TIMEOUT_MS), '--intent-recovery-window', '15'],
+    });
+    this.controllers.push(child);
+    return child;
+  }
+
+  alive(): ControllerProcess[] {
+    return this.controllers.filter((c) => c.running);
+  }
+
+  /** The live process that leads (the only live one without leader election). */
+  leader(): ControllerProcess | undefined {
+    const alive = this.alive();
+    if (!this.plan.leaderElection) return alive[0];
+    return alive.find((c) => {
+      const became = c.logged('became leader').length;
+      return became > 0 && became > c.logged('stopped leading').length;
+    });
+  }
+
+  async read(): Promise<SandboxCapacity> {
+    const sc = (await retrying(() => this.objects().getNamespacedCustomObject({
+      group: GROUP, version: VERSION, namespace: this.ns, plural: PLURAL, name: RESOURCE_NAME,
+    }))) as SandboxCapacity;
+    for (const t of sc.status?.tasks ?? []) if (t.taskId !== undefined) this.seenTaskIds.add(t.taskId);
+    return sc;
+  }
+
+  async setReplicas(replicas: number): Promise<void> {
+    await retrying(() => this.objects().patchNamespacedCustomObject({
+      group: GROUP, version: VERSION, namespace: this.ns, plural: PLURAL, name: RESOURCE_NAME,
+      body: [{ op: 'replace', path: '/spec/replicas', value: replicas }],
+    }));
+  }
+
+  tasks(): SimTaskView[] {
+    return this.sim.control.listTasks(this.clusterId);
+  }
+
+  async liveNodes(): Promise<number> {
+    const nodes = await retrying(() => this.core().listNode({ labelSelector: `ack.aliyun.com=${this.clusterId}` }));
+    return nodes.items.filter((n) => !n.metadata?.deletionTimestamp).length;
+  }
+
+  /** Cuts the controllers' connections to the API server (watches and requests in flight). */
+  cutWatches(): void {
+    if (this.proxy.cutAll() > 0) this.watchCuts += 1;
+  }
+
+  /** Stops the tracker and every controller (gracefully), deletes the run's Nodes, stops the simulator. */
+  async close(): Promise<void> {
+    this.stopTracking = true;
+    await this.tracking;
+    await Promise.all(this.controllers.map(async (c) => {
+      await c.stop();
+      await c.close();
+    }));
+    await this.sim.close();
+    await this.proxy.close();
+    await retrying(() => this.core().deleteCollectionNode({ labelSelector: `ack.aliyun.com=${this.clusterId}` }), 30_000).catch(() => undefined);
+  }
+
+  private async track(): Promise<void> {
+    while (!this.stopTracking) {
+      await this.read().catch(() => undefined);
+      await sleep(250);
+    }
+  }
+}

@@ -1,0 +1,126 @@
+// One chaos run: start the controller(s), then for each planned kill target approach its window,
+// SIGKILL the (leading) controller, note where the kill landed, start a new process after a random
+// pause, sometimes cut the new process's API connections; then lift the storm, wait for convergence
+// and account for every node ACK was asked for.
+import { account, type RunAccount } from './accounting.js';
+import { ChaosRun, type ChaosEnvironment } from './chaos-run.js';
+import type { ControllerProcess } from './controller-process.js';
+import { approach, classify, settled, type KillWindow } from './kill-points.js';
+import { createRng, type Rng } from './prng.js';
+import type { KillTarget, RunPlan } from './run-plan.js';
+
+export interface KillPoint {
+  target: KillTarget;
+  window: KillWindow;
+}
+
+export interface RunResult {
+  plan: RunPlan;
+  kills: KillPoint[];
+  converged: boolean;
+  account?: RunAccount;
+  watchCuts: number;
+  seconds: number;
+  logFile?: string;
+  error?: string;
+}
+
+export interface RunHooks {
+  logDir: string;
+  convergeTimeoutMs: number;
+  /** Called after every kill (the engine schedules API server restarts by kill count). */
+  onKill?: () => void;
+}
+
+const LEADER_WAIT_MS = 90_000;
+const QUIET_MS = 3_000;
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/** The process a kill should hit: the leader, once it works (caches synced; with leader election, leading). */
+async function waitForLeader(run: ChaosRun): Promise<ControllerProcess | undefined> {
+  const deadline = Date.now() + LEADER_WAIT_MS;
+  while (Date.now() < deadline) {
+    const leader = run.leader();
+    if (leader && leader.logged('caches synced').length > 0) return leader;
+    if (run.alive().length === 0) run.startController();
+    await sleep(50);
+  }
+  return undefined;
+}
+
+async function killOnce(run: ChaosRun, target: KillTarget, rng: Rng, timers: Set<NodeJS.Timeout>): Promise<KillPoint | undefined> {
+  if (!(await waitForLeader(run))) return undefined;
+  await approach(target, run, rng);
+  const victim = run.leader();
+  if (!victim) return undefined;
+  await victim.kill();
+  run.proxy.setLatency(0);
+  const window = await classify(run, victim);
+  await sleep(rng.int(0, 1_000));
+  run.startController();
+  if (rng.chance(0.25)) {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      run.cutWatches();
+    }, rng.int(500, 4_000));
+    timers.add(timer);
+  }
+  return { target, window };
+}
+
+/** True once the resource is settled, ACK has nothing running and the Nodes match, and it stays so for a while. */
+async function isQuiet(run: ChaosRun): Promise<boolean> {
+  const sc = await run.read();
+  if (!settled(sc) || run.tasks().some((t) => t.state === 'running')) return false;
+  if ((await run.liveNodes()) !== sc.spec.replicas) return false;
+  const calls = run.sim.control.requests({ action: 'ScaleOutCluster' }).length;
+  await sleep(QUIET_MS);
+  const again = await run.read();
+  return settled(again) && run.sim.control.requests({ action: 'ScaleOutCluster' }).length === calls;
+}
+
+async function converge(run: ChaosRun, timeoutMs: number): Promise<boolean> {
+  run.sim.control.clearFaults();
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (run.alive().length === 0) run.startController();
+    if (await isQuiet(run).catch(() => false)) return true;
+    await sleep(500);
+  }
+  return false;
+}
+
+export async function runOne(plan: RunPlan, env: ChaosEnvironment, hooks: RunHooks): Promise<RunResult> {
+  const started = Date.now();
+  // Timing-dependent draws (delays, bumps) come from their own stream; the plan's stay fixed.
+  const rng = createRng(plan.seed ^ 0x5bd1_e995);
+  const kills: KillPoint[] = [];
+  const timers = new Set<NodeJS.Timeout>();
+  const run = await ChaosRun.create(plan, env, hooks.logDir);
+  const result: RunResult = { plan, kills, converged: false, watchCuts: 0, seconds: 0, logFile: `${hooks.logDir}/${run.name}-${run.ns}.log` };
+  try {
+    run.startController();
+    if (plan.leaderElection) run.startController();
+    for (const target of plan.targets) {
+      const point = await killOnce(run, target, rng, timers);
+      if (point) {
+        kills.push(point);
+        hooks.onKill?.();
+      }
+    }
+    for (const timer of timers) clearTimeout(timer);
+    result.converged = await converge(run, hooks.convergeTimeoutMs);
+    result.account = await account(run);
+  } catch (err) {
+    result.error = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  } finally {
+    for (const timer of timers) clearTimeout(timer);
+    result.watchCuts = run.watchCuts;
+    await run.close().catch((err: unknown) => { result.error ??= `cleanup failed: ${String(err)}`; });
+    result.seconds = (Date.now() - started) / 1000;
+  }
+  return result;
+}

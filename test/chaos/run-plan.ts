@@ -1,0 +1,101 @@
+// What one chaos run looks like, drawn from the seed before anything starts: the resource's shape,
+// the simulator's pace, the fault storm and the sequence of kill targets. Everything that depends
+// on timing (exact delays, replica bumps) is drawn later from a separate stream, so these stay the
+// same for a seed whatever the machine's speed.
+import type { FaultRuleInput } from '../../src/simulator/index.js';
+import { createRng, type Rng } from './prng.js';
+
+/** Where a kill is aimed (see kill-points.ts for how each is landed and how the landing is classified). */
+export const KILL_TARGETS = ['before-call', 'after-call', 'status-write', 'during-task'] as const;
+export type KillTarget = (typeof KILL_TARGETS)[number];
+
+export interface PlanOptions {
+  kills: number;
+  /** Two replicas with --leader-elect; kills always hit the current leader. */
+  leaderElection: boolean;
+  /**
+   * Also draw faults that leave an intent with nothing behind it at ACK (a 503 or HTML answer before
+   * the call is carried out). Each costs the controller's 2-minute intent recovery window, so the
+   * small budget inside `npm test` leaves them out.
+   */
+  slowRecoveryFaults: boolean;
+  /** Draw low cloud QPS limits for some controller starts: widens the gap between the intent write and the call. */
+  lowQps: boolean;
+}
+
+export interface RunPlan {
+  index: number;
+  seed: number;
+  initialReplicas: number;
+  maxNodesPerScaleOut: number;
+  maxConcurrentScaleOuts: number;
+  taskDurationMs: number;
+  joinDelayMs: number;
+  simSeed: number;
+  faults: FaultRuleInput[];
+  leaderElection: boolean;
+  targets: KillTarget[];
+  /** --cloud-qps of successive controller starts (cycled). */
+  cloudQps: number[];
+}
+
+export function runSeed(masterSeed: number, index: number): number {
+  return (Math.imul(masterSeed >>> 0, 0x9e37_79b1) + index * 0x85eb_ca6b) >>> 0;
+}
+
+function lostResponse(rng: Rng): FaultRuleInput {
+  const mode = rng.pick(['error', 'reset', 'timeout'] as const);
+  const rule: FaultRuleInput = { kind: 'lost-response', action: 'ScaleOutCluster', probability: rng.between(0.15, 0.4), mode };
+  if (mode === 'timeout') rule.delayMs = rng.int(1_000, 6_000);
+  return rule;
+}
+
+/**
+ * The storm: request faults (the first matching rule that wins its draw applies) and task failures up
+ * to 50 %. A 5xx on ScaleOutCluster comes from lost-response (mode error: 503 after the task was
+ * created) and, with slowRecoveryFaults, from unavailable (503, nothing created).
+ */
+export function drawStorm(rng: Rng, slowRecoveryFaults: boolean): FaultRuleInput[] {
+  const faults: FaultRuleInput[] = [];
+  const maybe = (p: number, make: () => FaultRuleInput): void => { if (rng.chance(p)) faults.push(make()); };
+  // Always: an answer lost after the task was created is the one fault a controller cannot see through.
+  faults.push(lostResponse(rng));
+  maybe(0.7, () => ({ kind: 'throttle', probability: rng.between(0.05, 0.3), retryAfterMs: rng.int(0, 800) }));
+  maybe(0.5, () => ({ kind: 'unavailable', action: 'DescribeTaskInfo', probability: rng.between(0.05, 0.3) }));
+  maybe(0.4, () => ({ kind: 'unavailable', action: 'DescribeClusterTasks', probability: rng.between(0.05, 0.3) }));
+  maybe(0.3, () => ({ kind: 'non-json', action: 'DescribeTaskInfo', probability: rng.between(0.05, 0.2) }));
+  // Some beyond the controller's 4 s read timeout.
+  maybe(0.4, () => ({ kind: 'slow', action: 'DescribeTaskInfo', probability: rng.between(0.1, 0.3), delayMs: rng.int(200, 5_000) }));
+  maybe(0.3, () => ({ kind: 'no-stock', probability: rng.between(0.05, 0.25) }));
+  if (slowRecoveryFaults) {
+    maybe(0.3, () => ({ kind: 'unavailable', action: 'ScaleOutCluster', probability: 0.5, times: 1 }));
+  }
+  maybe(0.7, () => ({ kind: 'task-fail', probability: rng.between(0.1, 0.5), failFraction: rng.between(0.1, 0.5) }));
+  return faults;
+}
+
+export function drawPlan(masterSeed: number, index: number, options: PlanOptions): RunPlan {
+  const seed = runSeed(masterSeed, index);
+  const rng = createRng(seed);
+  const kills = options.leaderElection ? Math.min(options.kills, 4) : options.kills;
+  return {
+    index,
+    seed,
+    initialReplicas: rng.int(2, 5),
+    maxNodesPerScaleOut: rng.int(1, 3),
+    maxConcurrentScaleOuts: rng.int(1, 3),
+    taskDurationMs: rng.int(600, 3_000),
+    joinDelayMs: rng.int(100, 600),
+    simSeed: rng.seed(),
+    faults: drawStorm(rng, options.slowRecoveryFaults),
+    leaderElection: options.leaderElection,
+    targets: Array.from({ length: kills }, () => rng.pick(KILL_TARGETS)),
+    cloudQps: Array.from({ length: kills + 2 }, () => (options.lowQps ? rng.pick([50, 50, 50, 5, 1]) : 50)),
+  };
+}
+
+export function describePlan(plan: RunPlan): string {
+  const storm = plan.faults.map((f) => `${f.kind}${f.action ? `@${f.action}` : ''}${f.probability === undefined ? '' : `~${f.probability.toFixed(2)}`}`).join(' ');
+  return `replicas ${plan.initialReplicas}, ≤${plan.maxNodesPerScaleOut}/call, ${plan.maxConcurrentScaleOuts} concurrent task(s), task ${plan.taskDurationMs} ms, ` +
+    `${plan.leaderElection ? 'two replicas with leader election' : 'one replica'}; storm: ${storm || 'none'}`;
+}
