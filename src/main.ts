@@ -5,7 +5,6 @@
 import { parseConfig, usage } from './config.js';
 import { createLogger } from './observability/logger.js';
 import { startOperator } from './operator.js';
-import { simulateAckCommand } from './simulator/command.js';
 
 async function waitForSignal(): Promise<string> {
   return new Promise((resolve) => {
@@ -38,6 +37,8 @@ async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'simulate-ack') {
     const controller = new AbortController();
     void waitForSignal().then(() => { controller.abort(); });
+    // Loaded only here: the controller process does not carry the simulator's code.
+    const { simulateAckCommand } = await import('./simulator/command.js');
     return simulateAckCommand(argv.slice(1), process.stdout, { signal: controller.signal });
   }
   return runController(argv);

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import type { AckApi, CloudCallObserver } from './ack-api.js';
 import { resolveEndpoint } from './endpoint.js';
-import { Credential, type CredentialClient } from './sdk.js';
+import { alibabaSdk, type CredentialClient } from './sdk.js';
 import { SdkAckApi, type AckCredentials } from './sdk-ack-api.js';
 
 export type CredentialSource =
@@ -33,7 +33,7 @@ export function createAckApiFactory(options: CloudClientFactoryOptions): AckApiF
     if (!client) {
       const credentials: AckCredentials = source.kind === 'accessKey'
         ? { kind: 'accessKey', accessKeyId: source.accessKeyId, accessKeySecret: source.accessKeySecret }
-        : { kind: 'provider', credential: (defaultChain ??= new Credential()) };
+        : { kind: 'provider', credential: (defaultChain ??= new (alibabaSdk().Credential)()) };
       client = new SdkAckApi({ endpoint, credentials, connectTimeoutMs: options.connectTimeoutMs, readTimeoutMs: options.readTimeoutMs, observe: options.observe });
       clients.set(key, client);
     }

@@ -3,7 +3,7 @@
 // the sandbox fields (worker_data_disk, disable_rollback, ...) that the seed document requires.
 import type { AckApi, AckClusterTask, AckTaskInfo, CloudCallObserver, ScaleOutAccepted, ScaleOutBody } from './ack-api.js';
 import type { ResolvedEndpoint } from './endpoint.js';
-import { Cs, CsModels, OpenApi, Tea, type CredentialClient, type CsClient } from './sdk.js';
+import { alibabaSdk, type AlibabaSdk, type CredentialClient, type CsClient } from './sdk.js';
 
 export type AckCredentials =
   | { kind: 'accessKey'; accessKeyId: string; accessKeySecret: string }
@@ -54,6 +54,7 @@ export class SdkAckApi implements AckApi {
   private readonly client: CsClient;
 
   constructor(private readonly options: SdkAckApiOptions) {
+    const { Cs, OpenApi } = alibabaSdk();
     const creds = options.credentials;
     const config = new OpenApi.Config({
       endpoint: options.endpoint.host,
@@ -69,8 +70,8 @@ export class SdkAckApi implements AckApi {
     this.client = new Cs(config);
   }
 
-  private runtime(): InstanceType<typeof Tea.RuntimeOptions> {
-    return new Tea.RuntimeOptions({
+  private runtime(): InstanceType<AlibabaSdk['Tea']['RuntimeOptions']> {
+    return new (alibabaSdk().Tea.RuntimeOptions)({
       connectTimeout: this.options.connectTimeoutMs,
       readTimeout: this.options.readTimeoutMs,
       autoretry: false,
@@ -93,6 +94,7 @@ export class SdkAckApi implements AckApi {
 
   scaleOutCluster(clusterId: string, body: ScaleOutBody): Promise<ScaleOutAccepted> {
     return this.observed('ScaleOutCluster', async () => {
+      const { OpenApi } = alibabaSdk();
       const params = new OpenApi.Params({
         action: 'ScaleOutCluster', version: API_VERSION, protocol: this.options.endpoint.protocol.toUpperCase(),
         pathname: `/api/v2/clusters/${encodeURIComponent(clusterId)}`, method: 'POST', authType: 'AK',
@@ -116,7 +118,7 @@ export class SdkAckApi implements AckApi {
   describeClusterTasks(clusterId: string, pageNumber: number, pageSize: number): Promise<AckClusterTask[]> {
     return this.observed('DescribeClusterTasks', async () => {
       const res = await this.client.describeClusterTasksWithOptions(clusterId,
-        new CsModels.DescribeClusterTasksRequest({ pageNumber, pageSize }), {}, this.runtime());
+        new (alibabaSdk().CsModels.DescribeClusterTasksRequest)({ pageNumber, pageSize }), {}, this.runtime());
       return (res.body?.tasks ?? []).map((t) => ({
         taskId: t.taskId ?? '', taskType: t.taskType ?? '', state: t.state ?? '', created: t.created ?? '',
       }));
