@@ -61,7 +61,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, over
   const controller = new SandboxCapacityController({
     config, clients, store, cloud, logger, metrics, isConflict, isNotFound,
     events: new EventRecorder({ core: clients.core, logger, instance: config.identity }),
-    secrets: kubeSecretReader(kubeConfig),
+    secrets: kubeSecretReader(clients.core),
   });
   let elector: LeaderElector | undefined;
   const ready = (): { ok: boolean; detail: string } => {

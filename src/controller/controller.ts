@@ -68,7 +68,11 @@ export class SandboxCapacityController {
       secrets: deps.secrets,
       cloud: deps.cloud,
       isLeaderNow: () => this.isLeaderNow(),
-      throttle: () => new Promise((resolve) => { this.clock.setTimer(resolve, cloudBudget.when()); }),
+      throttle: () => {
+        // A token in hand goes straight on: the call right after an intent write is the latency path.
+        const delayMs = cloudBudget.when();
+        return delayMs <= 0 ? Promise.resolve() : new Promise((resolve) => { this.clock.setTimer(resolve, delayMs); });
+      },
       isConflict: deps.isConflict,
       isNotFound: deps.isNotFound,
       now: () => this.clock.now(),

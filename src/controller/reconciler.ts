@@ -10,10 +10,10 @@ import type { AckApiFactory } from '../cloud/client-factory.js';
 import type { WorkResult } from '../kube/run-workers.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { needsCloud, followCloud } from './cloud-follow.js';
-import { EventReason, plan, nextPollInMs, toObservedNode, matchesSelector, type Blocked, type Decision, type NodeLike, type ObservedNode, type PlannedEvent } from './core/index.js';
+import { EARLY_POLL_MIN_GAP_MS, EventReason, plan, nextPollInMs, toObservedNode, matchesSelector, type Blocked, type Decision, type NodeLike, type ObservedNode, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
-import { resolveCredentialSource, resolveLoginPassword, type SecretReader } from './references.js';
+import { readEachSecretOnce, resolveCredentialSource, resolveLoginPassword, type SecretReader } from './references.js';
 import { executeScaleOut, type StatusStore } from './scale-out-executor.js';
 import { updateResourceMetrics } from './resource-metrics.js';
 
@@ -40,8 +40,19 @@ export interface ReconcilerDeps {
 
 interface KeyMemory {
   lastPolled: Map<string, number>;
+  /** When each task's poll was last brought forward because more Nodes appeared. */
+  pulledForward: Map<string, number>;
   /** Matching Nodes seen last time: more now means a task may have delivered, so poll at once. */
   nodeCount: number;
+}
+
+/** Makes every task's poll due now, unless it was already brought forward recently (EARLY_POLL_MIN_GAP_MS). */
+function bringPollsForward(memory: KeyMemory, nowMs: number): void {
+  for (const taskId of memory.lastPolled.keys()) {
+    if (nowMs - (memory.pulledForward.get(taskId) ?? -Infinity) < EARLY_POLL_MIN_GAP_MS) continue;
+    memory.lastPolled.delete(taskId);
+    memory.pulledForward.set(taskId, nowMs);
+  }
 }
 
 /** Dry run promises to log what it would request: once per change, when the core plans its DryRun Event. */
@@ -89,7 +100,7 @@ export class Reconciler {
   private memoryOf(key: string): KeyMemory {
     let m = this.memory.get(key);
     if (!m) {
-      m = { lastPolled: new Map(), nodeCount: 0 };
+      m = { lastPolled: new Map(), pulledForward: new Map(), nodeCount: 0 };
       this.memory.set(key, m);
     }
     return m;
@@ -111,8 +122,8 @@ export class Reconciler {
     return plan({ capacity: sc, nodes, now: this.deps.now(), random: this.deps.random, dryRun: this.deps.dryRun, ...(blocked ? { blocked } : {}) });
   }
 
-  private async cloudFor(sc: SandboxCapacity): Promise<{ api: AckApi } | { blocked: Blocked }> {
-    const source = await resolveCredentialSource(this.deps.secrets, sc);
+  private async cloudFor(sc: SandboxCapacity, secrets: SecretReader): Promise<{ api: AckApi } | { blocked: Blocked }> {
+    const source = await resolveCredentialSource(secrets, sc);
     if (!source.ok) return { blocked: { reason: source.reason, message: source.message } };
     return { api: this.deps.cloud(sc.spec.regionId, source.value) };
   }
@@ -120,13 +131,14 @@ export class Reconciler {
   private async reconcileResource(key: string, initial: SandboxCapacity, logger: Logger): Promise<WorkResult> {
     const memory = this.memoryOf(key);
     const nodes = this.observedNodes(initial);
-    if (nodes.length > memory.nodeCount) memory.lastPolled.clear();
+    if (nodes.length > memory.nodeCount) bringPollsForward(memory, this.deps.now());
     memory.nodeCount = nodes.length;
     let sc = initial;
     let decision = this.plan(sc, nodes);
     const events: PlannedEvent[] = [];
+    const secrets = readEachSecretOnce(this.deps.secrets);
     if (needsCloud(sc, decision, memory.lastPolled, this.deps.now())) {
-      const cloud = await this.cloudFor(sc);
+      const cloud = await this.cloudFor(sc, secrets);
       if ('blocked' in cloud) {
         decision = this.plan(sc, nodes, cloud.blocked);
       } else {
@@ -139,7 +151,7 @@ export class Reconciler {
     // Writes go against `initial` (the server's status and resourceVersion), never against the
     // folded copy, so an unchanged status is not mistaken for a written one.
     const written = decision.scaleOut
-      ? await this.scaleOut({ base: initial, sc, decision, nodes, logger })
+      ? await this.scaleOut({ base: initial, sc, decision, nodes, logger, secrets })
       : { capacity: await this.deps.store.write(initial, decision.status), events: decision.events };
     if (written === 'notLeader') return { requeue: true };
     this.freshest.remember(key, initial, written.capacity);
@@ -154,12 +166,11 @@ export class Reconciler {
   }
 
   private async scaleOut(
-    { base, sc, decision, nodes, logger }: { base: SandboxCapacity; sc: SandboxCapacity; decision: Decision; nodes: ObservedNode[]; logger: Logger },
+    { base, sc, decision, nodes, logger, secrets }: { base: SandboxCapacity; sc: SandboxCapacity; decision: Decision; nodes: ObservedNode[]; logger: Logger; secrets: SecretReader },
   ): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[] } | 'notLeader'> {
     // Lease lost just now: leave everything to the new leader, write nothing.
     if (!this.deps.isLeaderNow()) return 'notLeader';
-    const cloud = await this.cloudFor(sc);
-    const password = await resolveLoginPassword(this.deps.secrets, sc);
+    const [cloud, password] = await Promise.all([this.cloudFor(sc, secrets), resolveLoginPassword(secrets, sc)]);
     const blocked = 'blocked' in cloud ? cloud.blocked : !password.ok ? { reason: password.reason, message: password.message } : undefined;
     if (blocked || 'blocked' in cloud) {
       const held = this.plan(sc, nodes, blocked);
@@ -171,6 +182,6 @@ export class Reconciler {
 
   private pruneMemory(memory: KeyMemory, sc: SandboxCapacity): void {
     const live = new Set((sc.status?.tasks ?? []).flatMap((t) => (t.taskId ? [t.taskId] : [])));
-    for (const id of memory.lastPolled.keys()) if (!live.has(id)) memory.lastPolled.delete(id);
+    for (const polls of [memory.lastPolled, memory.pulledForward]) for (const id of polls.keys()) if (!live.has(id)) polls.delete(id);
   }
 }

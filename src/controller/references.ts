@@ -1,24 +1,42 @@
 // Reads the Secrets a SandboxCapacity refers to — only when a cloud call is about to be made, so a
 // steady state costs no Secret reads. A missing Secret or key is reported by name, never guessed.
-import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
+import type { CoreV1Api } from '@kubernetes/client-node';
 import type { SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { CredentialSource } from '../cloud/client-factory.js';
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: 'SecretNotFound' | 'SecretKeyMissing'; message: string };
 
 export interface SecretReader {
-  /** The decoded value, undefined when the key is absent; throws a 404 ApiException when the Secret is. */
-  readKey(namespace: string, name: string, key: string): Promise<string | undefined>;
+  /** The Secret's keys, decoded; throws a 404 ApiException when the Secret is absent. */
+  read(namespace: string, name: string): Promise<Readonly<Record<string, string>>>;
 }
 
-export function kubeSecretReader(kc: KubeConfig): SecretReader {
-  const core = kc.makeApiClient(CoreV1Api);
+/** Reads through the operator's CoreV1Api, so Secret reads share its request timeout and connection. */
+export function kubeSecretReader(core: CoreV1Api): SecretReader {
   return {
-    async readKey(namespace, name, key) {
+    async read(namespace, name) {
       const secret = await core.readNamespacedSecret({ name, namespace });
-      const raw = secret.data?.[key];
-      if (raw !== undefined) return Buffer.from(raw, 'base64').toString('utf8');
-      return secret.stringData?.[key];
+      const decoded = Object.entries(secret.data ?? {}).map(([key, raw]) => [key, Buffer.from(raw, 'base64').toString('utf8')] as const);
+      return { ...secret.stringData, ...Object.fromEntries(decoded) };
+    },
+  };
+}
+
+/**
+ * One GET per Secret for the life of the returned reader (one reconcile): the AccessKey pair and a
+ * login password in the same Secret cost one round trip, which sits between the event and the call.
+ */
+export function readEachSecretOnce(reader: SecretReader): SecretReader {
+  const reads = new Map<string, Promise<Readonly<Record<string, string>>>>();
+  return {
+    read(namespace, name) {
+      const key = `${namespace}/${name}`;
+      let pending = reads.get(key);
+      if (!pending) {
+        pending = reader.read(namespace, name);
+        reads.set(key, pending);
+      }
+      return pending;
     },
   };
 }
@@ -28,16 +46,18 @@ function isNotFound(err: unknown): boolean {
 }
 
 async function readRequired(reader: SecretReader, namespace: string, name: string, key: string, purpose: string): Promise<Resolved<string>> {
+  let data: Readonly<Record<string, string>>;
   try {
-    const value = await reader.readKey(namespace, name, key);
-    if (value === undefined || value === '') {
-      return { ok: false, reason: 'SecretKeyMissing', message: `Secret ${namespace}/${name} has no key "${key}" (${purpose})` };
-    }
-    return { ok: true, value };
+    data = await reader.read(namespace, name);
   } catch (err) {
     if (!isNotFound(err)) throw err;
     return { ok: false, reason: 'SecretNotFound', message: `Secret ${namespace}/${name} not found (${purpose})` };
   }
+  const value = data[key];
+  if (value === undefined || value === '') {
+    return { ok: false, reason: 'SecretKeyMissing', message: `Secret ${namespace}/${name} has no key "${key}" (${purpose})` };
+  }
+  return { ok: true, value };
 }
 
 export async function resolveCredentialSource(reader: SecretReader, sc: SandboxCapacity): Promise<Resolved<CredentialSource>> {

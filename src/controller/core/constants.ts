@@ -2,6 +2,12 @@
 
 /** Poll a running task this often: bare-metal scale-outs take minutes, 10 s keeps status fresh at little cost. */
 export const POLL_RUNNING_MS = 10_000;
+/**
+ * More matching Nodes may mean a task delivered, so its poll is brought forward — at most once per
+ * this long per task: a scale-out's nodes join one by one, and every join is a reconcile that sees
+ * more Nodes; without a limit, each would poll every running task once more.
+ */
+export const EARLY_POLL_MIN_GAP_MS = POLL_RUNNING_MS;
 /** Poll a timed-out task this often: it is probably stuck, but its final verdict still decides what counts. */
 export const POLL_TIMED_OUT_MS = 60_000;
 /** Re-check an intent whose outcome is unknown (DescribeClusterTasks) this often. */

@@ -14,6 +14,10 @@ export function backoffMessage(reason: string, nextRetryTime: string, failures: 
   return `retrying after ${nextRetryTime} (${failures} consecutive failures${cause})`;
 }
 
+export function busyWithOwnTaskMessage(running: readonly string[], lastFailure: string | undefined): string {
+  return `cluster busy with our scale-out ${running.join(', ')}: next request when it ends${lastFailure === undefined ? '' : `; ACK said: ${lastFailure}`}`;
+}
+
 export function stallMessage(cause: string, nextRetryTime: string): string {
   return `${cause}; no retry until the spec changes or until ${nextRetryTime}`;
 }

@@ -5,7 +5,7 @@ import { isBackingOff } from './backoff.js';
 import { buildConditions, findCondition } from './conditions.js';
 import { countNodes, inFlightOf, joinedInstanceIds, rememberJoined, type NodeCounts } from './counting.js';
 import { makeIntentId, newIntentRecord, toScaleOutRequest } from './intent.js';
-import { backoffMessage, lastFailureMessage } from './messages.js';
+import { backoffMessage, busyWithOwnTaskMessage, lastFailureMessage } from './messages.js';
 import { planEvents } from './plan-events.js';
 import { nextRequeueMs } from './requeue.js';
 import { ConditionType, Reason } from './reasons.js';
@@ -108,7 +108,7 @@ function gatherFacts(input: PlanInput, observed: Observation): DecisionFacts {
   if (observed.problem !== undefined) facts.invalidSpec = observed.problem;
   const stall = activeCloudStall(observed.backoffStatus, observed.generation, observed.nowMs);
   if (stall !== undefined) facts.cloudStall = stall;
-  const backoff = stall === undefined ? backoffFact(observed) : undefined;
+  const backoff = stall === undefined ? (backoffFact(observed) ?? busyWithOwnTaskFact(observed)) : undefined;
   if (backoff !== undefined) facts.backoff = backoff;
   const request = shortfallOf(base) > 0 ? sizeRequest(input, observed, shortfallOf(base)) : undefined;
   if (request !== undefined) facts.request = request;
@@ -121,6 +121,18 @@ function backoffFact({ backoffStatus, nowMs, tasks }: Observation): DecisionFact
   const busy = findCondition(backoffStatus.conditions, ConditionType.Reconciling)?.reason === Reason.ClusterBusy;
   const reason = busy ? Reason.ClusterBusy : Reason.BackingOff;
   return { reason, message: backoffMessage(reason, next, backoffStatus.consecutiveFailures ?? 0, lastFailureMessage(tasks)) };
+}
+
+/**
+ * ACK refused the last request because the cluster was busy and one of our own scale-outs is still
+ * running on it: the cluster stays busy until that task ends, so a retry on the timer would only be
+ * refused again (one wasted call each time). Wait for the task instead.
+ */
+function busyWithOwnTaskFact({ backoffStatus, tasks }: Observation): DecisionFacts['backoff'] {
+  if (findCondition(backoffStatus.conditions, ConditionType.Reconciling)?.reason !== Reason.ClusterBusy) return undefined;
+  const running = tasks.filter((record) => record.state === 'running' && record.taskId !== undefined).map(taskLabel);
+  if (running.length === 0) return undefined;
+  return { reason: Reason.ClusterBusy, message: busyWithOwnTaskMessage(running, lastFailureMessage(tasks)) };
 }
 
 /** The request that would be made now: target vSwitch by water-filling, count capped by both limits. */

@@ -1,13 +1,14 @@
 import { expect } from 'chai';
 import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
-import { resolveCredentialSource, resolveLoginPassword, type SecretReader } from '../../../src/controller/references.js';
+import { readEachSecretOnce, resolveCredentialSource, resolveLoginPassword, type SecretReader } from '../../../src/controller/references.js';
 
-function reader(secrets: Record<string, Record<string, string>>): SecretReader {
+function reader(secrets: Record<string, Record<string, string>>, reads: string[] = []): SecretReader {
   return {
-    readKey(namespace, name, key) {
+    read(namespace, name) {
+      reads.push(`${namespace}/${name}`);
       const s = secrets[`${namespace}/${name}`];
       if (!s) return Promise.reject(Object.assign(new Error('not found'), { code: 404 }));
-      return Promise.resolve(s[key]);
+      return Promise.resolve(s);
     },
   };
 }
@@ -45,9 +46,25 @@ describe('Secret references', () => {
   });
 
   it('lets other API errors through instead of calling them a missing Secret', async () => {
-    const failing: SecretReader = { readKey: () => Promise.reject(Object.assign(new Error('forbidden'), { code: 403 })) };
+    const failing: SecretReader = { read: () => Promise.reject(Object.assign(new Error('forbidden'), { code: 403 })) };
     let caught: unknown;
     try { await resolveCredentialSource(failing, capacity({ credentials: { secretRef: { name: 'ak' } } })); } catch (err) { caught = err; }
     expect((caught as { code?: number }).code).to.equal(403);
+  });
+
+  it('reads each Secret once per reconcile, however many keys come from it', async () => {
+    const reads: string[] = [];
+    const once = readEachSecretOnce(reader({ 'ns/ak': { accessKeyId: 'id', accessKeySecret: 'sec', password: 'Hello@1234' } }, reads));
+    const sc = capacity({ credentials: { secretRef: { name: 'ak' } } }, { loginPasswordSecretRef: { name: 'ak', key: 'password' } });
+    expect(await resolveCredentialSource(once, sc)).to.deep.include({ ok: true });
+    expect(await resolveCredentialSource(once, sc)).to.deep.include({ ok: true });
+    expect(await resolveLoginPassword(once, sc)).to.deep.equal({ ok: true, value: 'Hello@1234' });
+    expect(reads).to.deep.equal(['ns/ak']);
+  });
+
+  it('names the missing key of a Secret that exists', async () => {
+    const r = await resolveCredentialSource(reader({ 'ns/ak': { accessKeyId: 'id' } }), capacity({ credentials: { secretRef: { name: 'ak' } } }));
+    expect(r).to.deep.include({ ok: false, reason: 'SecretKeyMissing' });
+    expect(r.ok ? '' : r.message).to.include('"accessKeySecret"');
   });
 });

@@ -3,7 +3,7 @@ import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
 import type { CloudErrorInfo } from '../../../src/cloud/errors.js';
 import { EventReason, Reason } from '../../../src/controller/core/reasons.js';
 import { recordScaleOutAccepted, recordScaleOutFailed } from '../../../src/controller/core/scale-out-outcome.js';
-import { SECOND, T0, capacity, conditionOf, constantRandom, iso, planAt, withStatus } from './helpers.js';
+import { SECOND, T0, capacity, conditionOf, constantRandom, iso, nodes, planAt, withStatus } from './helpers.js';
 
 /** A resource whose status holds a fresh intent, as the plan wrote it before the call. */
 function afterIntent(): { resource: SandboxCapacity; intentId: string } {
@@ -110,6 +110,29 @@ describe('controller/core scale-out outcome', () => {
       expect(next.status.lastDecision).to.include({ action: 'Wait', reason: Reason.ClusterBusy });
       expect(conditionOf(next.status, 'Reconciling')).to.deep.equal(conditionOf(outcome.status, 'Reconciling'));
     });
+  });
+
+  it('cluster busy while our own task runs: no retry on the timer, the next request waits for that task to end', () => {
+    const resource = capacity({ spec: { replicas: 30 } });
+    const first = planAt(resource, [], T0);
+    const firstId = first.scaleOut?.intentId ?? '';
+    expect(first.scaleOut?.count).to.equal(20);
+    const accepted = recordScaleOutAccepted(withStatus(resource, first.status), firstId, { taskId: 'T-first' }, T0 + SECOND);
+    const second = planAt(withStatus(resource, accepted.status), [], T0 + 2 * SECOND);
+    expect(second.scaleOut?.count).to.equal(10);
+    const refused = recordScaleOutFailed(withStatus(resource, second.status), second.scaleOut?.intentId ?? '',
+      error('clusterBusy', 'InvalidStatus.Forbidden', 'cannot operate cluster where state is scaling'), T0 + 3 * SECOND, constantRandom(0.5));
+    const busy = withStatus(resource, refused.status);
+    // Long past nextRetryTime (T0 + 18 s), T-first still running: still waiting, and saying why.
+    const held = planAt(busy, [], T0 + 60 * SECOND);
+    expect(held.scaleOut).to.equal(undefined);
+    expect(held.status.lastDecision).to.include({ action: 'Wait', reason: Reason.ClusterBusy });
+    expect(held.status.lastDecision?.message).to.contain('T-first').and.contain('InvalidStatus.Forbidden');
+    // T-first ended and its 20 nodes joined: the remaining 10 are requested at once.
+    const ended = structuredClone(refused.status);
+    for (const task of ended.tasks ?? []) if (task.taskId === 'T-first') task.state = 'success';
+    const resumed = planAt(withStatus(resource, ended), nodes(20), T0 + 61 * SECOND);
+    expect(resumed.scaleOut?.count).to.equal(10);
   });
 
   it('unknown outcome: stays Requesting, no backoff, no event; the next plan waits for recovery', () => {
