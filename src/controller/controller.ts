@@ -12,7 +12,7 @@ import type { EventRecorder } from '../kube/event-recorder.js';
 import { objectKey } from '../kube/informer-store.js';
 import type { Informer } from '../kube/informer.js';
 import { createNodeInformer, createSandboxCapacityInformer } from '../kube/informers.js';
-import type { TrimmedNode } from '../kube/node-trim.js';
+import { sameForController, type TrimmedNode } from '../kube/node-trim.js';
 import { TokenBucketRateLimiter } from '../kube/rate-limiter.js';
 import { runWorkers } from '../kube/run-workers.js';
 import { WorkQueue } from '../kube/work-queue.js';
@@ -120,7 +120,7 @@ export class SandboxCapacityController {
     }
     this.nodeInformer.addHandlers({
       add: (n) => { this.enqueueForNode(n); },
-      update: (old, n) => { this.enqueueForNode(old, n); },
+      update: (old, n) => { if (!sameForController(old, n)) this.enqueueForNode(old, n); },
       delete: (n) => { this.enqueueForNode(n); },
     });
   }

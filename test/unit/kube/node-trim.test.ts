@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { isNodeReady, trimNode } from '../../../src/kube/node-trim.js';
+import { isNodeReady, sameForController, trimNode } from '../../../src/kube/node-trim.js';
 import type { RawObject } from '../../../src/kube/list-watch-transport.js';
 
 function fullNode(): RawObject {
@@ -88,5 +88,27 @@ describe('trimNode', () => {
     const notReady = trimNode({ metadata: { name: 'n' }, status: { conditions: [{ type: 'Ready', status: 'False' }] } });
     const unknown = trimNode({ metadata: { name: 'n' } });
     expect([isNodeReady(ready), isNodeReady(notReady), isNodeReady(unknown)]).to.deep.equal([true, false, false]);
+  });
+});
+
+describe('sameForController', () => {
+  const versionOf = (change: (node: RawObject & { metadata: Record<string, unknown>; status: { conditions: Record<string, unknown>[] } }) => void): ReturnType<typeof trimNode> => {
+    const node = fullNode() as RawObject & { metadata: Record<string, unknown>; status: { conditions: Record<string, unknown>[] } };
+    node.metadata.resourceVersion = '4712';
+    change(node);
+    return trimNode(node);
+  };
+
+  it('a kubelet heartbeat (new resourceVersion and heartbeat time only) is the same Node to the controller', () => {
+    const heartbeat = versionOf((n) => { (n.status.conditions[1] as Record<string, unknown>).lastHeartbeatTime = '2026-01-01T00:14:00Z'; });
+    expect(sameForController(trimNode(fullNode()), heartbeat)).to.equal(true);
+  });
+
+  it('a label, a Ready flip, a deletion or a providerID is a change', () => {
+    const before = trimNode(fullNode());
+    expect(sameForController(before, versionOf((n) => { n.metadata.labels = { other: 'x' }; }))).to.equal(false);
+    expect(sameForController(before, versionOf((n) => { Object.assign(n.status.conditions[1] as object, { status: 'False', lastTransitionTime: '2026-01-01T00:15:00Z' }); }))).to.equal(false);
+    expect(sameForController(before, versionOf((n) => { delete n.metadata.deletionTimestamp; }))).to.equal(false);
+    expect(sameForController(before, versionOf((n) => { (n as unknown as { spec: Record<string, unknown> }).spec.providerID = 'cn-hangzhou.i-other'; }))).to.equal(false);
   });
 });
