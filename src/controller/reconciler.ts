@@ -10,8 +10,9 @@ import type { AckApiFactory } from '../cloud/client-factory.js';
 import type { WorkResult } from '../kube/run-workers.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { needsCloud, followCloud } from './cloud-follow.js';
-import { EARLY_POLL_MIN_GAP_MS, EventReason, plan, nextPollInMs, toObservedNode, matchesSelector, type Blocked, type Decision, type NodeLike, type ObservedNode, type PlannedEvent } from './core/index.js';
+import { EARLY_POLL_MIN_GAP_MS, EventReason, plan, refusedWhileOwnTaskRuns, nextPollInMs, toObservedNode, matchesSelector, type Blocked, type Decision, type NodeLike, type ObservedNode, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
+import { objectKey } from '../kube/informer-store.js';
 import { FreshestObjects } from './freshest-object.js';
 import { readEachSecretOnce, resolveCredentialSource, resolveLoginPassword, type SecretReader } from './references.js';
 import { executeScaleOut, type StatusStore } from './scale-out-executor.js';
@@ -42,16 +43,19 @@ interface KeyMemory {
   lastPolled: Map<string, number>;
   /** When each task's poll was last brought forward because more Nodes appeared. */
   pulledForward: Map<string, number>;
+  /** Learned from a "cluster busy" refusal (re-learned after a restart, at the cost of one refusal). */
+  oneTaskAtATime: boolean;
   /** Matching Nodes seen last time: more now means a task may have delivered, so poll at once. */
   nodeCount: number;
 }
 
 /** Makes every task's poll due now, unless it was already brought forward recently (EARLY_POLL_MIN_GAP_MS). */
-function bringPollsForward(memory: KeyMemory, nowMs: number): void {
-  for (const taskId of memory.lastPolled.keys()) {
-    if (nowMs - (memory.pulledForward.get(taskId) ?? -Infinity) < EARLY_POLL_MIN_GAP_MS) continue;
-    memory.lastPolled.delete(taskId);
-    memory.pulledForward.set(taskId, nowMs);
+function bringPollsForward(memory: KeyMemory, sc: SandboxCapacity, nowMs: number): void {
+  for (const task of sc.status?.tasks ?? []) {
+    if (task.taskId === undefined || nowMs - (memory.pulledForward.get(task.taskId) ?? -Infinity) < EARLY_POLL_MIN_GAP_MS) continue;
+    // Polled "at the epoch": due now, whether or not this process has polled it before.
+    memory.lastPolled.set(task.taskId, 0);
+    memory.pulledForward.set(task.taskId, nowMs);
   }
 }
 
@@ -100,7 +104,7 @@ export class Reconciler {
   private memoryOf(key: string): KeyMemory {
     let m = this.memory.get(key);
     if (!m) {
-      m = { lastPolled: new Map(), pulledForward: new Map(), nodeCount: 0 };
+      m = { lastPolled: new Map(), pulledForward: new Map(), oneTaskAtATime: false, nodeCount: 0 };
       this.memory.set(key, m);
     }
     return m;
@@ -119,7 +123,8 @@ export class Reconciler {
 
   /** Learned vSwitch zones travel in status.vswitchZones, so nothing zone-related is kept in memory. */
   private plan(sc: SandboxCapacity, nodes: ObservedNode[], blocked?: Blocked): Decision {
-    return plan({ capacity: sc, nodes, now: this.deps.now(), random: this.deps.random, dryRun: this.deps.dryRun, ...(blocked ? { blocked } : {}) });
+    const oneTaskAtATime = this.memory.get(objectKey(sc))?.oneTaskAtATime === true;
+    return plan({ capacity: sc, nodes, now: this.deps.now(), random: this.deps.random, dryRun: this.deps.dryRun, oneTaskAtATime, ...(blocked ? { blocked } : {}) });
   }
 
   private async cloudFor(sc: SandboxCapacity, secrets: SecretReader): Promise<{ api: AckApi } | { blocked: Blocked }> {
@@ -131,7 +136,7 @@ export class Reconciler {
   private async reconcileResource(key: string, initial: SandboxCapacity, logger: Logger): Promise<WorkResult> {
     const memory = this.memoryOf(key);
     const nodes = this.observedNodes(initial);
-    if (nodes.length > memory.nodeCount) bringPollsForward(memory, this.deps.now());
+    if (nodes.length > memory.nodeCount) bringPollsForward(memory, initial, this.deps.now());
     memory.nodeCount = nodes.length;
     let sc = initial;
     let decision = this.plan(sc, nodes);
@@ -159,7 +164,7 @@ export class Reconciler {
     logDryRun(events, decision, logger);
     await recordAll(this.deps.events, written.capacity, events);
     if (this.deps.metrics) updateResourceMetrics(this.deps.metrics, written.capacity);
-    this.pruneMemory(memory, written.capacity);
+    this.updateMemory(memory, written.capacity);
     const pollIn = nextPollInMs(written.capacity.status?.tasks ?? [], memory.lastPolled, this.deps.now());
     const requeueAfterMs = pollIn === undefined ? decision.requeueAfterMs : Math.min(pollIn, decision.requeueAfterMs ?? pollIn);
     return requeueAfterMs === undefined ? {} : { requeueAfterMs };
@@ -180,7 +185,9 @@ export class Reconciler {
     return executeScaleOut(base, decision, { ...this.deps, api: cloud.api, logger, ...(loginPassword !== undefined ? { loginPassword } : {}) });
   }
 
-  private pruneMemory(memory: KeyMemory, sc: SandboxCapacity): void {
+  /** After the write: learn from a "cluster busy" refusal, forget polls of tasks no longer live. */
+  private updateMemory(memory: KeyMemory, sc: SandboxCapacity): void {
+    if (refusedWhileOwnTaskRuns(sc.status)) memory.oneTaskAtATime = true;
     const live = new Set((sc.status?.tasks ?? []).flatMap((t) => (t.taskId ? [t.taskId] : [])));
     for (const polls of [memory.lastPolled, memory.pulledForward]) for (const id of polls.keys()) if (!live.has(id)) polls.delete(id);
   }

@@ -1,5 +1,5 @@
 // The public surface of the controller's functional core: what the reconciler (the imperative shell) uses.
-export { plan } from './plan.js';
+export { plan, refusedWhileOwnTaskRuns } from './plan.js';
 export { recordScaleOutAccepted, recordScaleOutFailed, type AcceptedIds } from './scale-out-outcome.js';
 export { foldTaskInfo } from './task-fold.js';
 export { recoverIntent, type RecoverOptions } from './intent-recovery.js';

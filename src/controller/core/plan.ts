@@ -108,7 +108,7 @@ function gatherFacts(input: PlanInput, observed: Observation): DecisionFacts {
   if (observed.problem !== undefined) facts.invalidSpec = observed.problem;
   const stall = activeCloudStall(observed.backoffStatus, observed.generation, observed.nowMs);
   if (stall !== undefined) facts.cloudStall = stall;
-  const backoff = stall === undefined ? (backoffFact(observed) ?? busyWithOwnTaskFact(observed)) : undefined;
+  const backoff = stall === undefined ? (backoffFact(observed) ?? busyWithOwnTaskFact(observed, input.oneTaskAtATime === true)) : undefined;
   if (backoff !== undefined) facts.backoff = backoff;
   const request = shortfallOf(base) > 0 ? sizeRequest(input, observed, shortfallOf(base)) : undefined;
   if (request !== undefined) facts.request = request;
@@ -124,15 +124,25 @@ function backoffFact({ backoffStatus, nowMs, tasks }: Observation): DecisionFact
 }
 
 /**
- * ACK refused the last request because the cluster was busy and one of our own scale-outs is still
- * running on it: the cluster stays busy until that task ends, so a retry on the timer would only be
- * refused again (one wasted call each time). Wait for the task instead.
+ * ACK refused the last request because the cluster was busy (or did so earlier: oneTaskAtATime) and
+ * one of our own scale-outs is still running on it: the cluster stays busy until that task ends, so
+ * a request now would only be refused again (one wasted call each time). Wait for the task instead.
  */
-function busyWithOwnTaskFact({ backoffStatus, tasks }: Observation): DecisionFacts['backoff'] {
-  if (findCondition(backoffStatus.conditions, ConditionType.Reconciling)?.reason !== Reason.ClusterBusy) return undefined;
-  const running = tasks.filter((record) => record.state === 'running' && record.taskId !== undefined).map(taskLabel);
+function busyWithOwnTaskFact({ backoffStatus, tasks }: Observation, oneTaskAtATime: boolean): DecisionFacts['backoff'] {
+  if (!oneTaskAtATime && !refusedWhileOwnTaskRuns(backoffStatus)) return undefined;
+  const running = runningTaskLabels(tasks);
   if (running.length === 0) return undefined;
   return { reason: Reason.ClusterBusy, message: busyWithOwnTaskMessage(running, lastFailureMessage(tasks)) };
+}
+
+function runningTaskLabels(tasks: readonly TaskRecord[]): string[] {
+  return tasks.filter((record) => record.state === 'running' && record.taskId !== undefined).map(taskLabel);
+}
+
+/** The status says ACK refused a request as "cluster busy" while one of our own tasks was running. */
+export function refusedWhileOwnTaskRuns(status: SandboxCapacityStatus | undefined): boolean {
+  if (findCondition(status?.conditions, ConditionType.Reconciling)?.reason !== Reason.ClusterBusy) return false;
+  return runningTaskLabels(status?.tasks ?? []).length > 0;
 }
 
 /** The request that would be made now: target vSwitch by water-filling, count capped by both limits. */
@@ -145,7 +155,10 @@ function sizeRequest(input: PlanInput, observed: Observation, shortfall: number)
   if (target?.vswitchId === undefined) return undefined;
   const { maxInFlightNodes, maxNodesPerScaleOut } = observed.settings;
   const headroom = Math.max(0, maxInFlightNodes - observed.inFlight);
-  return { count: Math.min(target.allocation, maxNodesPerScaleOut, headroom), vswitchIds: [target.vswitchId] };
+  const wanted = Math.min(target.allocation, maxNodesPerScaleOut, maxInFlightNodes);
+  // Only whole requests: while nodes join one by one, each freed slot would otherwise become a
+  // request of its own (20 joins → 20 one-node ScaleOutCluster calls, each an ACK task).
+  return { count: headroom >= wanted ? wanted : 0, vswitchIds: [target.vswitchId] };
 }
 
 interface StatusParts {

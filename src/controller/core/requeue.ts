@@ -35,11 +35,16 @@ export function pollIntervalMs(record: TaskRecord): number | undefined {
   return record.state === 'running' || record.state === 'timedOut' ? STATE_INTERVALS[record.state] : undefined;
 }
 
-/** Whether the shell should call DescribeTaskInfo for this record now (never polled → due). */
+/**
+ * Whether the shell should call DescribeTaskInfo for this record now. A task never polled by this
+ * process counts from its startTime: one just accepted is first polled an interval later (a
+ * bare-metal scale-out does not end within a second), one found after a restart at once.
+ */
 export function isPollDue(record: TaskRecord, lastPolledAtMs: number | undefined, nowMs: number): boolean {
   const interval = pollIntervalMs(record);
   if (interval === undefined || record.taskId === undefined) return false;
-  return lastPolledAtMs === undefined || nowMs - lastPolledAtMs >= interval;
+  const since = lastPolledAtMs ?? parseTimestamp(record.startTime);
+  return since === undefined || nowMs - since >= interval;
 }
 
 /**

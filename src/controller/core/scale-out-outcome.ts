@@ -74,7 +74,10 @@ export function recordScaleOutFailed(
   const next = registration.status.nextRetryTime ?? toTimestamp(nowMs);
   const failures = registration.status.consecutiveFailures ?? 0;
   const verdict = refusalVerdict(info, cause, next, failures);
-  const refreshed = refreshConditions(capacity, registration.status, verdict, nowMs);
+  // lastDecision says the same as the conditions: a reader between this write and the next plan
+  // must not see "ScaleOut" next to Stalled=True.
+  const lastDecision = { action: verdict.action, reason: verdict.reason, message: verdict.message };
+  const refreshed = { ...refreshConditions(capacity, registration.status, verdict, nowMs), lastDecision };
   const events: PlannedEvent[] = [];
   if (info.kind !== 'clusterBusy') events.push({ type: 'Warning', reason: EventReason.ScaleOutFailed, message: cause });
   if (registration.delayMs !== undefined && verdict.action === 'Wait') {

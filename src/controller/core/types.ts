@@ -40,6 +40,11 @@ export interface PlanInput {
   blocked?: Blocked;
   /** vSwitch → zone pairs learned earlier (Decision.vswitchZones), used when tasks no longer prove them. */
   knownVSwitchZones?: Readonly<Record<string, string>>;
+  /**
+   * ACK has refused a request as "cluster busy" while one of our own tasks ran on the cluster
+   * (refusedWhileOwnTaskRuns): request one task at a time from then on.
+   */
+  oneTaskAtATime?: boolean;
 }
 
 export type EventType = 'Normal' | 'Warning';

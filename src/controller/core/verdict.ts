@@ -124,6 +124,6 @@ function inFlightLimitRule(f: DecisionFacts): Verdict | undefined {
   return {
     action: 'Wait',
     reason: Reason.InFlightLimit,
-    message: `${f.inFlight} nodes in flight, limit ${f.maxInFlight}: the remaining shortfall of ${shortfallOf(f)} is requested once some join or their tasks end`,
+    message: `${f.inFlight} nodes in flight, limit ${f.maxInFlight}: the remaining shortfall of ${shortfallOf(f)} is requested in whole requests as those join or their tasks end`,
   };
 }

@@ -39,8 +39,12 @@ describe('controller/core helpers and purity', () => {
   describe('poll due', () => {
     const running = record({ state: 'running', taskId: 'T-1' });
     const timedOut = record({ state: 'timedOut', taskId: 'T-2' });
-    it('never polled → due', () => {
-      expect(isPollDue(running, undefined, T0)).to.equal(true);
+    it('never polled: due an interval after the task started (at once for a task found after a restart)', () => {
+      const justAccepted = record({ state: 'running', taskId: 'T-1', startTime: iso(T0) });
+      expect(isPollDue(justAccepted, undefined, T0 + 1000)).to.equal(false);
+      expect(isPollDue(justAccepted, undefined, T0 + POLL_RUNNING_MS)).to.equal(true);
+      expect(isPollDue(justAccepted, undefined, T0 + 3600_000)).to.equal(true);
+      expect(isPollDue(record({ state: 'running', taskId: 'T-1', startTime: 'garbage' }), undefined, T0)).to.equal(true);
     });
     it('running: every 10 s', () => {
       expect(isPollDue(running, T0, T0 + POLL_RUNNING_MS - 1)).to.equal(false);

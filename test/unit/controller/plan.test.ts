@@ -103,10 +103,27 @@ describe('controller/core plan: counting and scale-out', () => {
     });
 
     it('the request never makes in-flight exceed maxInFlightNodes', () => {
+      const running = record({ state: 'running', taskId: 'T-1', count: 20 });
+      const decision = planAt(capacity({ spec: { replicas: 50 }, status: { tasks: [running] } }), [], T0);
+      expect(decision.scaleOut?.count).to.equal(20);
+      expect(decision.status.inFlightReplicas).to.equal(40);
+    });
+
+    it('only whole requests: room for 5 of a wanted 20 waits for the joins instead of asking for 5', () => {
       const running = record({ state: 'running', taskId: 'T-1', count: 35 });
       const decision = planAt(capacity({ spec: { replicas: 50 }, status: { tasks: [running] } }), [], T0);
-      expect(decision.scaleOut?.count).to.equal(5);
-      expect(decision.status.inFlightReplicas).to.equal(40);
+      expect(decision.scaleOut).to.equal(undefined);
+      expect(decision.status.lastDecision).to.include({ action: 'Wait', reason: Reason.InFlightLimit });
+      // The last piece of a shortfall is whole however small: 35 in flight, 3 missing → 3.
+      const tail = planAt(capacity({ spec: { replicas: 38 }, status: { tasks: [running] } }), [], T0);
+      expect(tail.scaleOut?.count).to.equal(3);
+    });
+
+    it('maxInFlightNodes below maxNodesPerScaleOut: requests of maxInFlightNodes, one at a time', () => {
+      const limits = { maxNodesPerScaleOut: 20, maxInFlightNodes: 8 };
+      expect(planAt(capacity({ spec: { replicas: 50 }, limits }), [], T0).scaleOut?.count).to.equal(8);
+      const running = record({ state: 'running', taskId: 'T-1', count: 8 });
+      expect(planAt(capacity({ spec: { replicas: 50 }, limits, status: { tasks: [running] } }), [], T0).scaleOut).to.equal(undefined);
     });
 
     it('at the in-flight cap: wait (InFlightLimit), nothing requested', () => {

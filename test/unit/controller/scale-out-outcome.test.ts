@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
 import type { CloudErrorInfo } from '../../../src/cloud/errors.js';
 import { EventReason, Reason } from '../../../src/controller/core/reasons.js';
+import { refusedWhileOwnTaskRuns } from '../../../src/controller/core/plan.js';
 import { recordScaleOutAccepted, recordScaleOutFailed } from '../../../src/controller/core/scale-out-outcome.js';
 import { SECOND, T0, capacity, conditionOf, constantRandom, iso, nodes, planAt, withStatus } from './helpers.js';
 
@@ -97,6 +98,7 @@ describe('controller/core scale-out outcome', () => {
         expect(outcome.status.nextRetryTime).to.equal(iso(T0 + 600 * SECOND));
         expect(outcome.events.map((e) => e.reason)).to.deep.equal([EventReason.ScaleOutFailed, EventReason.Stalled]);
         expect(conditionOf(outcome.status, 'Reconciling').status).to.equal('False');
+        expect(outcome.status.lastDecision).to.include({ action: 'Blocked', reason });
       });
     }
 
@@ -133,6 +135,32 @@ describe('controller/core scale-out outcome', () => {
     for (const task of ended.tasks ?? []) if (task.taskId === 'T-first') task.state = 'success';
     const resumed = planAt(withStatus(resource, ended), nodes(20), T0 + 61 * SECOND);
     expect(resumed.scaleOut?.count).to.equal(10);
+  });
+
+  it('one task at a time once learned: no second request while our task runs, even with headroom and no refusal in status', () => {
+    const running = { state: 'running' as const, taskId: 'T-1', intentId: 'sbc-1', count: 20, startTime: iso(T0) };
+    const resource = capacity({ spec: { replicas: 50 }, status: { tasks: [running] } });
+    expect(planAt(resource, [], T0 + SECOND).scaleOut?.count).to.equal(20);
+    const held = planAt(resource, [], T0 + SECOND, { oneTaskAtATime: true });
+    expect(held.scaleOut).to.equal(undefined);
+    expect(held.status.lastDecision).to.include({ action: 'Wait', reason: Reason.ClusterBusy });
+    expect(held.status.lastDecision?.message).to.contain('T-1');
+    // Nothing running: the hint does not hold anything back.
+    expect(planAt(capacity({ spec: { replicas: 50 } }), [], T0, { oneTaskAtATime: true }).scaleOut?.count).to.equal(20);
+  });
+
+  it('refusedWhileOwnTaskRuns: only a ClusterBusy refusal with one of our tasks running teaches one task at a time', () => {
+    const resource = capacity({ spec: { replicas: 30 } });
+    const first = planAt(resource, [], T0);
+    const accepted = recordScaleOutAccepted(withStatus(resource, first.status), first.scaleOut?.intentId ?? '', { taskId: 'T-first' }, T0 + SECOND);
+    expect(refusedWhileOwnTaskRuns(accepted.status)).to.equal(false);
+    const second = planAt(withStatus(resource, accepted.status), [], T0 + 2 * SECOND);
+    const busy = recordScaleOutFailed(withStatus(resource, second.status), second.scaleOut?.intentId ?? '',
+      error('clusterBusy', 'InvalidStatus.Forbidden', 'cannot operate cluster where state is scaling'), T0 + 3 * SECOND, constantRandom(0.5));
+    expect(refusedWhileOwnTaskRuns(busy.status)).to.equal(true);
+    const alone = afterIntent();
+    const busyAlone = recordScaleOutFailed(alone.resource, alone.intentId, error('clusterBusy', 'InvalidStatus.Forbidden', 'upgrading'), T0, constantRandom(0.5));
+    expect(refusedWhileOwnTaskRuns(busyAlone.status)).to.equal(false);
   });
 
   it('unknown outcome: stays Requesting, no backoff, no event; the next plan waits for recovery', () => {
