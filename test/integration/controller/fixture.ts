@@ -100,20 +100,7 @@ export async function startScenario(simOptions: AckSimulatorOptions = {}): Promi
   return scenario;
 }
 
-export async function eventually<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value !== undefined && value !== false) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last instanceof Error ? `: ${last.message}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
+export { eventually } from '../../support/eventually.js';
 
 export function condition(sc: SandboxCapacity, type: string): { status: string; reason: string; message: string } | undefined {
   return sc.status?.conditions?.find((c) => c.type === type);
