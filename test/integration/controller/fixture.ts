@@ -5,12 +5,13 @@
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { PassThrough } from 'node:stream';
-import { GROUP, PLURAL, VERSION, type SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
+import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
 import { parseConfig, type OperatorConfig } from '../../../src/config.js';
 import { createLogger } from '../../../src/observability/logger.js';
 import { startOperator, type RunningOperator } from '../../../src/operator.js';
 import { startAckSimulator, type AckSimulator, type AckSimulatorOptions } from '../../../src/simulator/index.js';
 import { createTestNamespace, testbed } from '../../support/testbed.js';
+import { capacityObjects } from '../../support/capacity-objects.js';
 
 export interface Scenario {
   ns: string;
@@ -79,15 +80,7 @@ export async function startScenario(simOptions: AckSimulatorOptions = {}): Promi
       await scenario.operator?.stop();
       delete scenario.operator;
     },
-    async apply(spec, name = 'workers') {
-      return (await objects.createNamespacedCustomObject({
-        group: GROUP, version: VERSION, namespace: ns, plural: PLURAL,
-        body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'SandboxCapacity', metadata: { name }, spec },
-      })) as SandboxCapacity;
-    },
-    async get(name = 'workers') {
-      return (await objects.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name })) as SandboxCapacity;
-    },
+    ...capacityObjects(objects, ns),
     scaleOutCalls() {
       return sim.control.requests().filter((r) => r.action === 'ScaleOutCluster' && r.status > 0 && r.status < 300)
         .map((r) => ({ count: Number((r.body as Record<string, unknown>).count), body: r.body as Record<string, unknown> }));

@@ -1,31 +1,17 @@
 // The exactly-once promise across real process deaths: the controller is SIGKILLed (no shutdown code
 // runs) at the two moments where a naive controller buys nodes twice, and a fresh process takes over.
 import { expect } from 'chai';
-import { baseSpec, condition, eventually } from '../controller/fixture.js';
-import { onlyTask, startProcessScenario, type ProcessScenario } from './fixture.js';
+import { baseSpec, eventually } from '../controller/fixture.js';
+import { onlyTask, readyWith, scenarioPerTest } from './fixture.js';
 
 const REPLICAS = 3;
 
-async function readyWith(s: ProcessScenario, replicas: number, timeoutMs = 120_000): Promise<void> {
-  await eventually(`Ready=True with ${replicas} ready nodes and nothing in flight`, async () => {
-    const sc = await s.get();
-    return condition(sc, 'Ready')?.status === 'True' && sc.status?.readyReplicas === replicas && sc.status.inFlightReplicas === 0;
-  }, timeoutMs);
-}
-
 describe('controller process: SIGKILL and restart', function () {
   this.timeout(300_000);
-  let s: ProcessScenario | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) console.log(`    controller logs: ${s.logDir}`);
-    await s?.close();
-    s = undefined;
-  });
+  const start = scenarioPerTest();
 
   it('killed after ScaleOutCluster was carried out but before its answer was recorded: the restarted controller adopts the task and buys nothing twice', async () => {
-    s = await startProcessScenario();
-    const scenario = s;
+    const scenario = await start();
     // ACK carries the call out at once (the task exists) but holds the answer back for two minutes:
     // the controller sits between "called" and "recorded the task id" when it is killed.
     scenario.sim.control.addFault({ kind: 'slow', action: 'ScaleOutCluster', delayMs: 120_000, times: 1 });
@@ -61,8 +47,7 @@ describe('controller process: SIGKILL and restart', function () {
   });
 
   it('killed while the task runs: the restarted controller follows the same task and requests nothing new', async () => {
-    s = await startProcessScenario();
-    const scenario = s;
+    const scenario = await start();
     // The task stays running until the test finishes it, so the kill lands inside it for sure.
     scenario.sim.control.addFault({ kind: 'task-stuck', times: 1 });
     const first = scenario.spawn('ctl-first');

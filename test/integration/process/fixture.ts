@@ -11,7 +11,8 @@ import { GROUP, PLURAL, VERSION, type SandboxCapacity } from '../../../src/api/s
 import { startAckSimulator, type AckSimulator, type AckSimulatorOptions, type SimTaskView } from '../../../src/simulator/index.js';
 import { ControllerProcess, type ControllerProcessOptions } from '../../chaos/controller-process.js';
 import { createTestNamespace, testbed } from '../../support/testbed.js';
-import { newClusterId } from '../controller/fixture.js';
+import { condition, eventually, newClusterId } from '../controller/fixture.js';
+import { capacityObjects } from '../../support/capacity-objects.js';
 
 export interface ProcessScenario {
   ns: string;
@@ -67,15 +68,7 @@ export async function startProcessScenario(simOptions: AckSimulatorOptions = {})
       children.push(child);
       return child;
     },
-    async apply(spec, name = 'workers') {
-      return (await objects.createNamespacedCustomObject({
-        group: GROUP, version: VERSION, namespace: ns, plural: PLURAL,
-        body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'SandboxCapacity', metadata: { name }, spec },
-      })) as SandboxCapacity;
-    },
-    async get(name = 'workers') {
-      return (await objects.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name })) as SandboxCapacity;
-    },
+    ...capacityObjects(objects, ns),
     async setReplicas(replicas, name = 'workers') {
       await objects.patchNamespacedCustomObject({
         group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name,
@@ -107,4 +100,23 @@ export async function startProcessScenario(simOptions: AckSimulatorOptions = {})
 export function onlyTask(s: ProcessScenario): SimTaskView | undefined {
   const all = s.tasks();
   return all.length === 1 ? all[0] : undefined;
+}
+
+/** One scenario per test, closed after it; its controllers' log folder is printed when the test failed. */
+export function scenarioPerTest(): (simOptions?: AckSimulatorOptions) => Promise<ProcessScenario> {
+  let current: ProcessScenario | undefined;
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed' && current) console.log(`    controller logs: ${current.logDir}`);
+    await current?.close();
+    current = undefined;
+  });
+  return async (simOptions = {}) => (current = await startProcessScenario(simOptions));
+}
+
+/** Waits until the resource is Ready with `replicas` ready nodes and nothing in flight. */
+export async function readyWith(s: ProcessScenario, replicas: number, timeoutMs = 180_000): Promise<void> {
+  await eventually(`Ready=True with ${replicas} ready nodes and nothing in flight`, async () => {
+    const sc = await s.get();
+    return condition(sc, 'Ready')?.status === 'True' && sc.status?.readyReplicas === replicas && sc.status.inFlightReplicas === 0;
+  }, timeoutMs);
 }

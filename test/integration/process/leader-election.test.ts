@@ -6,8 +6,8 @@ import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
 import type { ControllerProcess } from '../../chaos/controller-process.js';
 import { testbed } from '../../support/testbed.js';
-import { baseSpec, condition, eventually } from '../controller/fixture.js';
-import { startProcessScenario, type ProcessScenario } from './fixture.js';
+import { baseSpec, eventually } from '../controller/fixture.js';
+import { readyWith, scenarioPerTest } from './fixture.js';
 
 /** Cloud calls a process made, from its own metrics (every action, every outcome). */
 async function cloudCalls(child: ControllerProcess): Promise<number> {
@@ -22,26 +22,12 @@ function leaderOf(children: readonly ControllerProcess[]): ControllerProcess | u
   return leaders.length === 1 ? leaders[0] : undefined;
 }
 
-async function readyWith(s: ProcessScenario, replicas: number): Promise<void> {
-  await eventually(`Ready=True with ${replicas} ready nodes`, async () => {
-    const sc = await s.get();
-    return condition(sc, 'Ready')?.status === 'True' && sc.status?.readyReplicas === replicas && sc.status.inFlightReplicas === 0;
-  }, 180_000);
-}
-
 describe('controller processes: leader election', function () {
   this.timeout(300_000);
-  let s: ProcessScenario | undefined;
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed' && s) console.log(`    controller logs: ${s.logDir}`);
-    await s?.close();
-    s = undefined;
-  });
+  const start = scenarioPerTest();
 
   it('only the leader calls the cloud; after the leader is SIGKILLed the other takes over and converges a replicas increase', async () => {
-    s = await startProcessScenario();
-    const scenario = s;
+    const scenario = await start();
     const lease = { namespace: scenario.ns, id: `sco-${randomBytes(3).toString('hex')}` };
     const a = scenario.spawn('replica-a', { leaderElection: lease, metrics: true });
     const b = scenario.spawn('replica-b', { leaderElection: lease, metrics: true });
