@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordedRequest } from '../src/simulator/index.js';
-import { POLL_RUNNING_MS } from '../src/controller/core/constants.js';
+import { POLL_RUNNING_MS } from '../src/controller/core/schedule.js';
 import { clusterOf } from './support/cloud-arrivals.js';
 import { sleep } from './support/clock.js';
 import { startEnvironment, newClusterId, type BenchEnvironment } from './support/environment.js';

@@ -1,17 +1,14 @@
 // Composition root of the controller: config → clients → controller → leader election → serve.
 // main.ts only dispatches sub-commands and turns signals into stop().
 import type { Logger } from 'winston';
-import { GROUP, PLURAL, VERSION, type SandboxCapacity } from './api/sandbox-capacity.js';
 import { createAckApiFactory, type AckApiFactory } from './cloud/client-factory.js';
 import type { OperatorConfig } from './config.js';
 import { SandboxCapacityController } from './controller/controller.js';
 import { kubeSecretReader } from './controller/references.js';
-import type { StatusStore } from './controller/scale-out-executor.js';
-import { isConflict, isNotFound } from './kube/api-errors.js';
 import { createKubeClients, loadKubeConfig } from './kube/clients.js';
 import { EventRecorder } from './kube/event-recorder.js';
 import { LeaderElector } from './kube/leader-lease.js';
-import { StatusWriter } from './kube/status-writer.js';
+import { KubeStatusStore } from './kube/status-store.js';
 import { serveEndpoints, type BoundServer } from './observability/http-endpoints.js';
 import { createMetrics, type OperatorMetrics } from './observability/metrics.js';
 
@@ -46,12 +43,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, over
   const kubeConfig = loadKubeConfig(config.kubeconfig);
   const clients = createKubeClients(kubeConfig);
   const metrics = createMetrics();
-  const writer = new StatusWriter(clients.customObjects);
-  const store: StatusStore = {
-    write: async (current, status) => (await writer.writeStatus(current, status)).object,
-    readFresh: async (namespace, name) =>
-      (await clients.customObjects.getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace, plural: PLURAL, name })) as SandboxCapacity,
-  };
+  const store = new KubeStatusStore(clients.customObjects);
   const cloud = overrides.cloud ?? createAckApiFactory({
     endpointOverride: config.cloudEndpoint,
     connectTimeoutMs: config.cloudConnectTimeoutMs,
@@ -59,7 +51,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, over
     observe: (action, seconds, code) => { metrics.cloudApiDuration.labels(action, code).observe(seconds); },
   });
   const controller = new SandboxCapacityController({
-    config, clients, store, cloud, logger, metrics, isConflict, isNotFound,
+    options: config, clients, store, cloud, logger, metrics,
     events: new EventRecorder({ core: clients.core, logger, instance: config.identity }),
     secrets: kubeSecretReader(clients.core),
   });
@@ -78,7 +70,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, over
     const e: LeaderElector = new LeaderElector({
       coordination: clients.coordination, namespace: config.leaderElectionNamespace, name: config.leaderElectionId,
       identity: config.identity, logger,
-      onStartedLeading: () => { controller.startLeading(() => e.isLeaderNow()); },
+      onStartedLeading: () => { controller.startLeading({ isLeading: () => e.isLeaderNow() }); },
       onStoppedLeading: () => { void controller.stopLeading(); },
     });
     elector = e;

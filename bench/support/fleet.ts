@@ -113,5 +113,5 @@ export function isSettled(sc: SandboxCapacity): boolean {
   // Every Node Ready: a joining Node is counted as soon as it exists, before the simulator's kubelet
   // wrote its status; deleting it then would make the simulator register it again (as a kubelet would).
   if (status.readyReplicas !== status.replicas) return false;
-  return !(status.tasks ?? []).some((t) => t.state === 'Requesting' || t.state === 'running' || t.state === 'timedOut');
+  return !(status.tasks ?? []).some((t) => t.state === 'Requesting' || t.state === 'Running' || t.state === 'TimedOut');
 }

@@ -90,11 +90,27 @@ export interface SandboxCapacitySpec {
 /**
  * Lifecycle of one ScaleOutCluster request as the controller records it.
  * Requesting: intent written, outcome of the cloud call not yet known (never retried blindly).
- * running: ACK accepted it (taskId known). success / failed: ACK's terminal verdict.
- * timedOut: still running at limits.taskTimeout. abandoned: the intent never reached ACK
- * (no matching task found in the cluster's task list after the recovery window).
+ * Running: ACK accepted it (taskId known). Succeeded / Failed: ACK's terminal verdict on the task
+ * (Failed: some or all of its nodes failed). TimedOut: still running at limits.taskTimeout.
+ * Refused: ACK refused the call itself (no task, nothing created). Abandoned: the intent never
+ * reached ACK (no matching task found in the cluster's task list after the recovery window).
  */
-export type TaskState = 'Requesting' | 'running' | 'success' | 'failed' | 'timedOut' | 'abandoned';
+export type TaskState = 'Requesting' | 'Running' | 'Succeeded' | 'Failed' | 'TimedOut' | 'Refused' | 'Abandoned';
+
+/**
+ * Spellings v0.1 wrote (mixed casing) and what they mean now. Statuses written by v0.1 are read
+ * through these; the CRD accepts both so an old replica's write is not refused mid-upgrade.
+ */
+export const LEGACY_TASK_STATES: Readonly<Record<string, TaskState>> = {
+  running: 'Running',
+  success: 'Succeeded',
+  failed: 'Failed',
+  timedOut: 'TimedOut',
+  abandoned: 'Abandoned',
+};
+
+/** Node tag carried by every ScaleOutCluster request: the intent id, so recovery can recognise the task. */
+export const INTENT_TAG_KEY = 'capacity.sandbox.dev/intent';
 
 export interface TaskRecord {
   /** Unique marker of the intent, written before the cloud call. */

@@ -1,5 +1,7 @@
-// What the controller needs from ACK, in the controller's own words. The SDK adapter
-// (sdk-ack-api.ts) implements it against the real CS OpenAPI or the simulator.
+// The port: what the controller needs from ACK, in the controller's own words, and the vocabulary
+// of its failures. The SDK adapter (sdk-ack-api.ts) implements it against the real CS OpenAPI or
+// the simulator and rejects every call with an AckCallError carrying a classified CloudErrorInfo
+// (sdk-errors.ts), so nothing above this port ever looks at an SDK error's shape.
 
 /** ScaleOutCluster request body in ACK's wire keys (snake_case), as the seed document shows it. */
 export type ScaleOutBody = Record<string, unknown>;
@@ -42,3 +44,55 @@ export interface AckApi {
 
 /** Observes every cloud call (metrics); `code` is 'OK' or the error code. */
 export type CloudCallObserver = (action: string, seconds: number, code: string) => void;
+
+// ---- Failures ----------------------------------------------------------------------------------
+// Each kind has one handling rule (controller/core/failures.ts): retry after a backoff, wait, stall
+// for a human, or — for a call that may have bought nodes — recover the outcome from ACK's records.
+
+export type CloudErrorKind =
+  | 'throttled'
+  | 'transient'
+  | 'unknownOutcome'
+  | 'capacity'
+  | 'quota'
+  | 'invalidRequest'
+  | 'permission'
+  | 'clusterBusy'
+  | 'notFound'
+  | 'auth';
+
+export interface CloudErrorInfo {
+  kind: CloudErrorKind;
+  /** ACK's error code, or a stable local code: ReadTimeout, ConnectTimeout, ECONNRESET, InvalidResponse, CredentialsUnavailable, Unknown. */
+  code: string;
+  /** Human-readable, secrets removed, at most MAX_MESSAGE_LENGTH characters. */
+  message: string;
+  /** From x-acs-retry-after (milliseconds). */
+  retryAfterMs?: number;
+  httpStatus?: number;
+  requestId?: string;
+}
+
+/** read: GETs (safe to repeat). mutation: a call that buys nodes (repeating it can buy them twice). */
+export type RequestNature = 'read' | 'mutation';
+
+export const MAX_MESSAGE_LENGTH = 512;
+
+/** How every AckApi call fails: the classified error, with the SDK's own error as `cause`. */
+export class AckCallError extends Error {
+  override readonly name = 'AckCallError';
+
+  constructor(readonly action: string, readonly info: CloudErrorInfo, options?: { cause?: unknown }) {
+    super(`${action} failed: ${info.code}: ${info.message}`, options);
+  }
+}
+
+/**
+ * The classified failure of an AckApi call. Anything else thrown (a bug below the port) is taken at
+ * its worst: for a mutation the nodes may have been bought, so its outcome is unknown.
+ */
+export function cloudErrorOf(err: unknown, nature: RequestNature): CloudErrorInfo {
+  if (err instanceof AckCallError) return err.info;
+  const message = err instanceof Error ? err.message : String(err);
+  return { kind: nature === 'mutation' ? 'unknownOutcome' : 'transient', code: 'Unknown', message: message.slice(0, MAX_MESSAGE_LENGTH) };
+}

@@ -1,9 +1,10 @@
 // AckApi on the real Alibaba Cloud SDK (@alicloud/cs20151215 + @alicloud/openapi-client).
 // ScaleOutCluster goes through the raw callApi path because SDK 7.2.0's typed request model drops
 // the sandbox fields (worker_data_disk, disable_rollback, ...) that the seed document requires.
-import type { AckApi, AckClusterTask, AckTaskInfo, CloudCallObserver, ScaleOutAccepted, ScaleOutBody } from './ack-api.js';
+import { AckCallError, type AckApi, type AckClusterTask, type AckTaskInfo, type CloudCallObserver, type RequestNature, type ScaleOutAccepted, type ScaleOutBody } from './ack-api.js';
 import type { ResolvedEndpoint } from './endpoint.js';
 import { alibabaSdk, type AlibabaSdk, type CredentialClient, type CsClient } from './sdk.js';
+import { classifyCloudError } from './sdk-errors.js';
 
 export type AckCredentials =
   | { kind: 'accessKey'; accessKeyId: string; accessKeySecret: string }
@@ -23,11 +24,6 @@ const API_VERSION = '2015-12-15';
 
 function str(v: unknown): string {
   return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : '';
-}
-
-function errorCode(err: unknown): string {
-  const code = (err as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && code !== 'undefined' ? code : (err as Error | null)?.name ?? 'Error';
 }
 
 type TaskInfoBody = Awaited<ReturnType<CsClient['describeTaskInfoWithOptions']>>['body'];
@@ -79,7 +75,8 @@ export class SdkAckApi implements AckApi {
     });
   }
 
-  private async observed<T>(action: string, call: () => Promise<T>): Promise<T> {
+  /** Times the call and turns any failure into an AckCallError classified for the call's nature. */
+  private async observed<T>(action: string, nature: RequestNature, call: () => Promise<T>): Promise<T> {
     const started = process.hrtime.bigint();
     const seconds = (): number => Number(process.hrtime.bigint() - started) / 1e9;
     try {
@@ -87,13 +84,14 @@ export class SdkAckApi implements AckApi {
       this.options.observe?.(action, seconds(), 'OK');
       return result;
     } catch (err) {
-      this.options.observe?.(action, seconds(), errorCode(err));
-      throw err;
+      const info = classifyCloudError(err, nature);
+      this.options.observe?.(action, seconds(), info.code);
+      throw new AckCallError(action, info, { cause: err });
     }
   }
 
   scaleOutCluster(clusterId: string, body: ScaleOutBody): Promise<ScaleOutAccepted> {
-    return this.observed('ScaleOutCluster', async () => {
+    return this.observed('ScaleOutCluster', 'mutation', async () => {
       const { OpenApi } = alibabaSdk();
       const params = new OpenApi.Params({
         action: 'ScaleOutCluster', version: API_VERSION, protocol: this.options.endpoint.protocol.toUpperCase(),
@@ -109,14 +107,14 @@ export class SdkAckApi implements AckApi {
   }
 
   describeTaskInfo(taskId: string): Promise<AckTaskInfo> {
-    return this.observed('DescribeTaskInfo', async () => {
+    return this.observed('DescribeTaskInfo', 'read', async () => {
       const res = await this.client.describeTaskInfoWithOptions(taskId, {}, this.runtime());
       return toTaskInfo(taskId, res.body);
     });
   }
 
   describeClusterTasks(clusterId: string, pageNumber: number, pageSize: number): Promise<AckClusterTask[]> {
-    return this.observed('DescribeClusterTasks', async () => {
+    return this.observed('DescribeClusterTasks', 'read', async () => {
       const res = await this.client.describeClusterTasksWithOptions(clusterId,
         new (alibabaSdk().CsModels.DescribeClusterTasksRequest)({ pageNumber, pageSize }), {}, this.runtime());
       return (res.body?.tasks ?? []).map((t) => ({

@@ -4,8 +4,8 @@
 // every resource is also requeued periodically (level-based: no event is trusted to arrive).
 import type { Logger } from 'winston';
 import type { SandboxCapacity } from '../api/sandbox-capacity.js';
+import { TokenBucketCallBudget } from '../cloud/call-budget.js';
 import type { AckApiFactory } from '../cloud/client-factory.js';
-import type { OperatorConfig } from '../config.js';
 import type { KubeClients } from '../kube/clients.js';
 import { systemClock, type Clock } from '../kube/clock.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
@@ -13,17 +13,31 @@ import { objectKey } from '../kube/informer-store.js';
 import type { Informer } from '../kube/informer.js';
 import { createNodeInformer, createSandboxCapacityInformer } from '../kube/informers.js';
 import { sameForController, type TrimmedNode } from '../kube/node-trim.js';
-import { TokenBucketRateLimiter } from '../kube/rate-limiter.js';
 import { runWorkers } from '../kube/run-workers.js';
+import type { StatusStore } from '../kube/status-store.js';
 import { WorkQueue } from '../kube/work-queue.js';
 import { forgetResource, type OperatorMetrics } from '../observability/metrics.js';
-import { matchesSelector } from './core/index.js';
+import { InformerCapacityCache } from './capacity-cache.js';
+import type { LeaderFence } from './ports.js';
 import { Reconciler } from './reconciler.js';
 import type { SecretReader } from './references.js';
-import type { StatusStore } from './scale-out-executor.js';
+
+/** What the controller itself is configured with (a subset of the operator's flags). */
+export interface ControllerOptions {
+  /** Namespaces to watch; empty = all. */
+  namespaces: readonly string[];
+  /** Label selector of the Node watch. */
+  nodeLabelSelector: string;
+  workers: number;
+  resyncPeriodMs: number;
+  dryRun: boolean;
+  intentRecoveryWindowMs: number;
+  cloudQps: number;
+  cloudBurst: number;
+}
 
 export interface ControllerDeps {
-  config: OperatorConfig;
+  options: ControllerOptions;
   clients: KubeClients;
   store: StatusStore;
   events: EventRecorder;
@@ -31,8 +45,6 @@ export interface ControllerDeps {
   cloud: AckApiFactory;
   logger: Logger;
   metrics: OperatorMetrics;
-  isConflict: (err: unknown) => boolean;
-  isNotFound: (err: unknown) => boolean;
   clock?: Clock;
   random?: () => number;
 }
@@ -44,67 +56,43 @@ interface Term {
   depth: ReturnType<typeof setInterval>;
 }
 
+/** Leading without an elector (--leader-elect off): always the leader. */
+const ALWAYS_LEADING: LeaderFence = { isLeading: () => true };
+
 export class SandboxCapacityController {
   private readonly capacityInformers: Informer<SandboxCapacity>[];
   private readonly nodeInformer: Informer<TrimmedNode>;
+  private readonly cache: InformerCapacityCache;
   private readonly reconciler: Reconciler;
-  private readonly clock: Clock;
   private term: Term | undefined;
-  private leading = false;
-  isLeaderNow: () => boolean = () => this.leading;
+  /** The fence of the current leadership term; checked by the reconciler before every cloud mutation. */
+  private fence: LeaderFence = { isLeading: () => false };
 
   constructor(private readonly deps: ControllerDeps) {
-    this.clock = deps.clock ?? systemClock;
-    const common = { transport: deps.clients.transport, logger: deps.logger, clock: this.clock };
-    const namespaces = deps.config.namespaces.length > 0 ? deps.config.namespaces : [undefined];
+    const clock = deps.clock ?? systemClock;
+    const { options } = deps;
+    const common = { transport: deps.clients.transport, logger: deps.logger, clock };
+    const namespaces = options.namespaces.length > 0 ? options.namespaces : [undefined];
     this.capacityInformers = namespaces.map((namespace) => createSandboxCapacityInformer({ ...common, ...(namespace ? { namespace } : {}) }));
-    this.nodeInformer = createNodeInformer({ ...common, labelSelector: deps.config.nodeLabelSelector });
-    const cloudBudget = new TokenBucketRateLimiter(this.clock, { qps: Math.max(0.1, deps.config.cloudQps), burst: Math.max(1, deps.config.cloudBurst) });
+    this.nodeInformer = createNodeInformer({ ...common, labelSelector: options.nodeLabelSelector });
+    this.cache = new InformerCapacityCache(this.capacityInformers, this.nodeInformer);
     this.reconciler = new Reconciler({
-      getCapacity: (key) => this.getCapacity(key),
-      listNodes: () => this.nodeInformer.list(),
+      cache: this.cache,
       store: deps.store,
       events: deps.events,
       secrets: deps.secrets,
-      cloud: deps.cloud,
-      isLeaderNow: () => this.isLeaderNow(),
-      throttle: () => {
-        // A token in hand goes straight on: the call right after an intent write is the latency path.
-        const delayMs = cloudBudget.when();
-        return delayMs <= 0 ? Promise.resolve() : new Promise((resolve) => { this.clock.setTimer(resolve, delayMs); });
-      },
-      isConflict: deps.isConflict,
-      isNotFound: deps.isNotFound,
-      now: () => this.clock.now(),
-      random: deps.random ?? Math.random,
-      dryRun: deps.config.dryRun,
-      recoveryWindowMs: deps.config.intentRecoveryWindowMs,
-      logger: deps.logger,
-      metrics: deps.metrics,
+      cloud: { clients: deps.cloud, budget: new TokenBucketCallBudget(clock, { qps: options.cloudQps, burst: options.cloudBurst }) },
+      // Reconciles still running after stopLeading() finish under the term's fence: a graceful stop
+      // completes a call in progress while the lease is still ours instead of leaving it to recovery.
+      fence: { isLeading: () => this.fence.isLeading() },
+      clock,
+      options: { dryRun: options.dryRun, recoveryWindowMs: options.intentRecoveryWindowMs, random: deps.random ?? Math.random, logger: deps.logger, metrics: deps.metrics },
     });
     this.wireHandlers();
   }
 
-  private getCapacity(key: string): SandboxCapacity | undefined {
-    for (const informer of this.capacityInformers) {
-      const found = informer.get(key);
-      if (found) return found;
-    }
-    return undefined;
-  }
-
-  private allCapacities(): SandboxCapacity[] {
-    return this.capacityInformers.flatMap((i) => i.list());
-  }
-
   private enqueue(key: string): void {
     this.term?.queue.add(key);
-  }
-
-  private enqueueForNode(...nodes: TrimmedNode[]): void {
-    for (const sc of this.allCapacities()) {
-      if (nodes.some((n) => matchesSelector(sc.spec.nodeSelector, n.metadata.labels ?? {}))) this.enqueue(objectKey(sc));
-    }
   }
 
   private wireHandlers(): void {
@@ -118,10 +106,11 @@ export class SandboxCapacityController {
         },
       });
     }
+    const enqueueFor = (...nodes: TrimmedNode[]): void => { for (const sc of this.cache.selecting(nodes)) this.enqueue(objectKey(sc)); };
     this.nodeInformer.addHandlers({
-      add: (n) => { this.enqueueForNode(n); },
-      update: (old, n) => { if (!sameForController(old, n)) this.enqueueForNode(old, n); },
-      delete: (n) => { this.enqueueForNode(n); },
+      add: (n) => { enqueueFor(n); },
+      update: (old, n) => { if (!sameForController(old, n)) enqueueFor(old, n); },
+      delete: (n) => { enqueueFor(n); },
     });
   }
 
@@ -129,7 +118,7 @@ export class SandboxCapacityController {
   async startInformers(): Promise<void> {
     for (const i of [...this.capacityInformers, this.nodeInformer]) i.start();
     await Promise.all([...this.capacityInformers, this.nodeInformer].map((i) => i.synced));
-    this.deps.logger.info('caches synced', { sandboxCapacities: this.allCapacities().length, nodes: this.nodeInformer.list().length });
+    this.deps.logger.info('caches synced', { sandboxCapacities: this.cache.all().length, nodes: this.nodeInformer.list().length });
   }
 
   hasSynced(): boolean {
@@ -140,15 +129,14 @@ export class SandboxCapacityController {
     return { nodes: this.nodeInformer.restarts, sandboxcapacities: this.capacityInformers.reduce((n, i) => n + i.restarts, 0) };
   }
 
-  /** Begins a leadership term: a fresh queue and workers, every known resource enqueued. */
-  startLeading(isLeaderNow: () => boolean = () => true): void {
+  /** Begins a leadership term under `fence`: a fresh queue and workers, every known resource enqueued. */
+  startLeading(fence: LeaderFence = ALWAYS_LEADING): void {
     if (this.term) return;
-    this.isLeaderNow = isLeaderNow;
-    this.leading = true;
-    const queue = new WorkQueue({ clock: this.clock });
-    const workers = runWorkers(queue, this.deps.config.workers, (key) => this.reconciler.reconcile(key), this.deps.logger);
-    const enqueueAll = (): void => { for (const sc of this.allCapacities()) queue.add(objectKey(sc)); };
-    const resync = setInterval(enqueueAll, this.deps.config.resyncPeriodMs);
+    this.fence = fence;
+    const queue = new WorkQueue({ clock: this.deps.clock ?? systemClock });
+    const workers = runWorkers(queue, this.deps.options.workers, (key) => this.reconciler.reconcile(key), this.deps.logger);
+    const enqueueAll = (): void => { for (const sc of this.cache.all()) queue.add(objectKey(sc)); };
+    const resync = setInterval(enqueueAll, this.deps.options.resyncPeriodMs);
     const depth = setInterval(() => { this.deps.metrics.queueDepth.set(queue.length()); }, 1000);
     this.term = { queue, workers, resync, depth };
     enqueueAll();
@@ -159,7 +147,6 @@ export class SandboxCapacityController {
   async stopLeading(): Promise<void> {
     const term = this.term;
     this.term = undefined;
-    this.leading = false;
     this.deps.metrics.isLeader.set(0);
     if (!term) return;
     clearInterval(term.resync);

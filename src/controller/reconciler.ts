@@ -1,103 +1,98 @@
-// reconcile(key): the thin imperative shell around the pure planner. It reads the resource and
-// its Nodes from the caches, brings ACK's view of in-flight work into the status, asks plan() what
-// to do, executes at most one ScaleOutCluster, writes the status once (only if it changed), records
-// Events and says when to look again. Repeating it, or cutting it off at any line, is safe.
+// reconcile(key): one pass of the thin imperative shell around the pure planner.
+//   1. observe  the resource (the freshest of the cache and our own last write) and its matching Nodes;
+//   2. refresh  fold the cloud's answers that the status says are due (polls, intent recoveries) —
+//               credentials are resolved only now, and only if something is due;
+//   3. plan     once: the complete next status, Events, at most one request, when to look again;
+//   4. act      make that request exactly once (intent persisted first), or write the status (only
+//               if it changed) — a second plan only when acting finds a precondition gone (a Secret);
+//   5. record   Events, metrics, poll memory, and return when to requeue.
+// Repeating it, or cutting it off at any line, is safe: everything it needs is in the API server and
+// in ACK; the in-memory poll memory only paces reads.
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'winston';
 import type { SandboxCapacity } from '../api/sandbox-capacity.js';
-import type { AckApi } from '../cloud/ack-api.js';
-import type { AckApiFactory } from '../cloud/client-factory.js';
-import { objectKey } from '../kube/informer-store.js';
+import { isConflict, isNotFound } from '../kube/api-errors.js';
+import type { Clock } from '../kube/clock.js';
 import type { WorkResult } from '../kube/run-workers.js';
+import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
-import { needsCloud, followCloud } from './cloud-follow.js';
-import { EARLY_POLL_MIN_GAP_MS, EventReason, plan, refusedWhileOwnTaskRuns, nextPollInMs, toObservedNode, matchesSelector, type Blocked, type Decision, type NodeLike, type ObservedNode, type PlannedEvent } from './core/index.js';
+import { scaleOutClusterBackend, type PollMemory } from './backend.js';
+import { CloudSession } from './cloud-session.js';
+import { EventReason, nextPollInMs, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
-import { readEachSecretOnce, resolveCredentialSource, resolveLoginPassword, type SecretReader } from './references.js';
-import { executeScaleOut, type StatusStore } from './scale-out-executor.js';
+import type { CapacityCache, CloudAccess, LeaderFence } from './ports.js';
+import type { SecretReader } from './references.js';
 import { updateResourceMetrics } from './resource-metrics.js';
 
-export interface ReconcilerDeps {
-  getCapacity: (key: string) => SandboxCapacity | undefined;
-  listNodes: () => readonly NodeLike[];
-  store: StatusStore;
-  events: EventSink;
-  secrets: SecretReader;
-  cloud: AckApiFactory;
-  isLeaderNow: () => boolean;
-  /** Waits for a token of the global cloud call budget. */
-  throttle: () => Promise<void>;
-  isConflict: (err: unknown) => boolean;
-  /** 404 from the API server: the resource is gone, nothing left to do. */
-  isNotFound: (err: unknown) => boolean;
-  now: () => number;
-  random: () => number;
+export interface ReconcilerOptions {
+  /** Report what would be requested, never request it. */
   dryRun: boolean;
+  /** How long an intent whose outcome is unknown may take to show up in ACK's task list. */
   recoveryWindowMs: number;
+  random: () => number;
   logger: Logger;
   metrics?: OperatorMetrics;
 }
 
-interface KeyMemory {
-  lastPolled: Map<string, number>;
-  /** When each task's poll was last brought forward because more Nodes appeared. */
-  pulledForward: Map<string, number>;
+export interface ReconcilerDeps {
+  cache: CapacityCache;
+  store: StatusStore;
+  events: EventSink;
+  secrets: SecretReader;
+  cloud: CloudAccess;
+  fence: LeaderFence;
+  clock: Clock;
+  options: ReconcilerOptions;
+}
+
+interface KeyMemory extends PollMemory {
   /** Learned from a "cluster busy" refusal (re-learned after a restart, at the cost of one refusal). */
   oneTaskAtATime: boolean;
   /** Matching Nodes seen last time: more now means a task may have delivered, so poll at once. */
   nodeCount: number;
 }
 
-/** Makes every task's poll due now, unless it was already brought forward recently (EARLY_POLL_MIN_GAP_MS). */
-function bringPollsForward(memory: KeyMemory, sc: SandboxCapacity, nowMs: number): void {
-  for (const task of sc.status?.tasks ?? []) {
-    if (task.taskId === undefined || nowMs - (memory.pulledForward.get(task.taskId) ?? -Infinity) < EARLY_POLL_MIN_GAP_MS) continue;
-    // Polled "at the epoch": due now, whether or not this process has polled it before.
-    memory.lastPolled.set(task.taskId, 0);
-    memory.pulledForward.set(task.taskId, nowMs);
-  }
-}
-
-/** Dry run promises to log what it would request: once per change, when the core plans its DryRun Event. */
-function logDryRun(events: readonly PlannedEvent[], decision: Decision, logger: Logger): void {
-  for (const event of events) {
-    if (event.reason !== EventReason.DryRun) continue;
-    logger.info('dry run: would call ScaleOutCluster', { count: decision.status.lastDecision?.count, decision: event.message });
-  }
+/** What one pass leaves behind: the status as written and the Events to record. */
+interface Pass {
+  written: SandboxCapacity;
+  events: PlannedEvent[];
+  decision: Decision;
 }
 
 export class Reconciler {
   private readonly freshest = new FreshestObjects();
   private readonly memory = new Map<string, KeyMemory>();
+  private readonly backend = scaleOutClusterBackend;
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
   async reconcile(key: string): Promise<WorkResult> {
-    const cached = this.deps.getCapacity(key);
+    const cached = this.deps.cache.get(key);
     if (!cached) {
       this.forget(key);
       return {};
     }
-    const sc = this.freshest.pick(key, cached);
-    const logger = this.deps.logger.child({ resource: key, reconcileId: randomUUID().slice(0, 8) });
+    const sc = withCurrentSpellings(this.freshest.pick(key, cached));
+    const logger = this.deps.options.logger.child({ resource: key, reconcileId: randomUUID().slice(0, 8) });
+    const metrics = this.deps.options.metrics;
     const started = process.hrtime.bigint();
     try {
       return await this.reconcileResource(key, sc, logger);
     } catch (err) {
-      if (this.deps.isConflict(err)) {
+      if (isConflict(err)) {
         logger.debug('status write conflicted with a newer object; requeueing');
-        this.deps.metrics?.reconcileErrors.labels('conflict').inc();
+        metrics?.reconcileErrors.labels('conflict').inc();
         return { requeue: true };
       }
-      if (this.deps.isNotFound(err)) {
+      if (isNotFound(err)) {
         logger.debug('resource deleted while reconciling');
         return {};
       }
-      this.deps.metrics?.reconcileErrors.labels('kubernetes').inc();
+      metrics?.reconcileErrors.labels('kubernetes').inc();
       throw err;
     } finally {
-      this.deps.metrics?.reconcileDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+      metrics?.reconcileDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
@@ -115,74 +110,76 @@ export class Reconciler {
     this.memory.delete(key);
   }
 
-  private observedNodes(sc: SandboxCapacity): ObservedNode[] {
-    return this.deps.listNodes()
-      .filter((n) => matchesSelector(sc.spec.nodeSelector, n.metadata?.labels ?? {}))
-      .map((n) => toObservedNode(n, sc.spec.zoneLabel));
-  }
-
-  /** Learned vSwitch zones travel in status.vswitchZones, so nothing zone-related is kept in memory. */
-  private plan(sc: SandboxCapacity, nodes: ObservedNode[], blocked?: Blocked): Decision {
-    const oneTaskAtATime = this.memory.get(objectKey(sc))?.oneTaskAtATime === true;
-    return plan({ capacity: sc, nodes, now: this.deps.now(), random: this.deps.random, dryRun: this.deps.dryRun, oneTaskAtATime, ...(blocked ? { blocked } : {}) });
-  }
-
-  private async cloudFor(sc: SandboxCapacity, secrets: SecretReader): Promise<{ api: AckApi } | { blocked: Blocked }> {
-    const source = await resolveCredentialSource(secrets, sc);
-    if (!source.ok) return { blocked: { reason: source.reason, message: source.message } };
-    return { api: this.deps.cloud(sc.spec.regionId, source.value) };
-  }
-
   private async reconcileResource(key: string, initial: SandboxCapacity, logger: Logger): Promise<WorkResult> {
+    const { clock, options } = this.deps;
+    // 1. observe
     const memory = this.memoryOf(key);
-    const nodes = this.observedNodes(initial);
-    if (nodes.length > memory.nodeCount) bringPollsForward(memory, initial, this.deps.now());
+    const nodes = this.deps.cache.matchingNodes(initial);
+    if (nodes.length > memory.nodeCount) this.bringPollsForward(memory, initial);
     memory.nodeCount = nodes.length;
-    let sc = initial;
-    let decision = this.plan(sc, nodes);
-    const events: PlannedEvent[] = [];
-    const secrets = readEachSecretOnce(this.deps.secrets);
-    if (needsCloud(sc, decision, memory.lastPolled, this.deps.now())) {
-      const cloud = await this.cloudFor(sc, secrets);
-      if ('blocked' in cloud) {
-        decision = this.plan(sc, nodes, cloud.blocked);
-      } else {
-        const followed = await followCloud(sc, decision, { ...this.deps, api: cloud.api, logger, lastPolled: memory.lastPolled });
-        sc = followed.capacity;
-        events.push(...followed.events);
-        decision = this.plan(sc, nodes, followed.blocked);
-      }
-    }
-    // Writes go against `initial` (the server's status and resourceVersion), never against the
+    const session = new CloudSession(initial, this.deps.secrets, this.deps.cloud);
+    // 2. refresh
+    const refreshed = await this.refresh(initial, memory, session, logger);
+    // 3. plan, once
+    const planOf = (blocked: Blocked | undefined): Decision => plan({
+      capacity: refreshed.capacity, nodes, now: clock.now(), random: options.random, dryRun: options.dryRun, oneTaskAtATime: memory.oneTaskAtATime,
+      ...(blocked === undefined ? {} : { blocked }),
+    });
+    // 4. act
+    const pass = await this.act(initial, planOf(refreshed.blocked), { session, logger, replan: planOf });
+    if (pass === 'notLeader') return { requeue: true };
+    // 5. record. Writes went against `initial` (the server's status and resourceVersion), never the
     // folded copy, so an unchanged status is not mistaken for a written one.
-    const written = decision.scaleOut
-      ? await this.scaleOut({ base: initial, sc, decision, nodes, logger, secrets })
-      : { capacity: await this.deps.store.write(initial, decision.status), events: decision.events };
-    if (written === 'notLeader') return { requeue: true };
-    this.freshest.remember(key, initial, written.capacity);
-    events.push(...written.events);
-    logDryRun(events, decision, logger);
-    await recordAll(this.deps.events, written.capacity, events);
-    if (this.deps.metrics) updateResourceMetrics(this.deps.metrics, written.capacity);
-    this.updateMemory(memory, written.capacity);
-    const pollIn = nextPollInMs(written.capacity.status?.tasks ?? [], memory.lastPolled, this.deps.now());
-    const requeueAfterMs = pollIn === undefined ? decision.requeueAfterMs : Math.min(pollIn, decision.requeueAfterMs ?? pollIn);
+    this.freshest.remember(key, initial, pass.written);
+    const events = [...refreshed.events, ...pass.events];
+    logDryRun(events, pass.decision, logger);
+    await recordAll(this.deps.events, pass.written, events);
+    if (options.metrics) updateResourceMetrics(options.metrics, pass.written);
+    this.updateMemory(memory, pass.written);
+    const pollIn = nextPollInMs(pass.written.status?.tasks ?? [], memory.lastPolled, clock.now());
+    const requeueAfterMs = pollIn === undefined ? pass.decision.requeueAfterMs : Math.min(pollIn, pass.decision.requeueAfterMs ?? pollIn);
     return requeueAfterMs === undefined ? {} : { requeueAfterMs };
   }
 
-  private async scaleOut(
-    { base, sc, decision, nodes, logger, secrets }: { base: SandboxCapacity; sc: SandboxCapacity; decision: Decision; nodes: ObservedNode[]; logger: Logger; secrets: SecretReader },
-  ): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[] } | 'notLeader'> {
-    // Lease lost just now: leave everything to the new leader, write nothing.
-    if (!this.deps.isLeaderNow()) return 'notLeader';
-    const [cloud, password] = await Promise.all([this.cloudFor(sc, secrets), resolveLoginPassword(secrets, sc)]);
-    const blocked = 'blocked' in cloud ? cloud.blocked : !password.ok ? { reason: password.reason, message: password.message } : undefined;
-    if (blocked || 'blocked' in cloud) {
-      const held = this.plan(sc, nodes, blocked);
-      return { capacity: await this.deps.store.write(base, held.status), events: held.events };
+  /** Makes every task's poll due now, unless it was brought forward recently. */
+  private bringPollsForward(memory: KeyMemory, sc: SandboxCapacity): void {
+    const nowMs = this.deps.clock.now();
+    for (const taskId of pollsToBringForward(sc.status, memory.pulledForward, nowMs)) {
+      // Polled "at the epoch": due now, whether or not this process has polled it before.
+      memory.lastPolled.set(taskId, 0);
+      memory.pulledForward.set(taskId, nowMs);
     }
-    const loginPassword = password.ok ? password.value : undefined;
-    return executeScaleOut(base, decision, { ...this.deps, api: cloud.api, logger, ...(loginPassword !== undefined ? { loginPassword } : {}) });
+  }
+
+  private async refresh(sc: SandboxCapacity, memory: KeyMemory, session: CloudSession, logger: Logger): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[]; blocked?: Blocked }> {
+    const { clock, options, cloud } = this.deps;
+    const work = this.backend.due(sc, memory, clock.now());
+    if (work === undefined) return { capacity: sc, events: [] };
+    const api = await session.api();
+    if (!api.ok) return { capacity: sc, events: [], blocked: api.blocked };
+    return this.backend.refresh(sc, work, {
+      api: api.value, budget: cloud.budget, now: () => clock.now(), random: options.random, logger, memory, recoveryWindowMs: options.recoveryWindowMs,
+    });
+  }
+
+  private async act(
+    base: SandboxCapacity,
+    decision: Decision,
+    { session, logger, replan }: { session: CloudSession; logger: Logger; replan: (blocked: Blocked) => Decision },
+  ): Promise<Pass | 'notLeader'> {
+    const { store, fence, clock, options, cloud } = this.deps;
+    if (decision.request === undefined) return { written: await store.write(base, decision.status), events: decision.events, decision };
+    // Lease lost just now: leave everything to the new leader, write nothing.
+    if (!fence.isLeading()) return 'notLeader';
+    const access = await session.forRequest();
+    if (!access.ok) {
+      const held = replan(access.blocked);
+      return { written: await store.write(base, held.status), events: held.events, decision: held };
+    }
+    const executed = await this.backend.execute(base, decision, {
+      ...access.value, budget: cloud.budget, store, fence, now: () => clock.now(), random: options.random, logger, ...(options.metrics ? { metrics: options.metrics } : {}),
+    });
+    return { written: executed.capacity, events: executed.events, decision };
   }
 
   /** After the write: learn from a "cluster busy" refusal, forget polls of tasks no longer live. */
@@ -190,5 +187,13 @@ export class Reconciler {
     if (refusedWhileOwnTaskRuns(sc.status)) memory.oneTaskAtATime = true;
     const live = new Set((sc.status?.tasks ?? []).flatMap((t) => (t.taskId ? [t.taskId] : [])));
     for (const polls of [memory.lastPolled, memory.pulledForward]) for (const id of polls.keys()) if (!live.has(id)) polls.delete(id);
+  }
+}
+
+/** Dry run promises to log what it would request: once per change, when the core plans its DryRun Event. */
+function logDryRun(events: readonly PlannedEvent[], decision: Decision, logger: Logger): void {
+  for (const event of events) {
+    if (event.reason !== EventReason.DryRun) continue;
+    logger.info('dry run: would call ScaleOutCluster', { count: decision.status.lastDecision?.count, decision: event.message });
   }
 }

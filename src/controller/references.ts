@@ -3,6 +3,7 @@
 import type { CoreV1Api } from '@kubernetes/client-node';
 import type { SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { CredentialSource } from '../cloud/client-factory.js';
+import { isNotFound } from '../kube/api-errors.js';
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: 'SecretNotFound' | 'SecretKeyMissing'; message: string };
 
@@ -39,10 +40,6 @@ export function readEachSecretOnce(reader: SecretReader): SecretReader {
       return pending;
     },
   };
-}
-
-function isNotFound(err: unknown): boolean {
-  return (err as { code?: number } | null)?.code === 404;
 }
 
 async function readRequired(reader: SecretReader, namespace: string, name: string, key: string, purpose: string): Promise<Resolved<string>> {

@@ -41,7 +41,7 @@ export function intentTagOf(task: SimTaskView): string | undefined {
 /** Ready at the desired size, nothing in flight, no unfinished task record. */
 export function settled(sc: SandboxCapacity): boolean {
   const s = sc.status;
-  return s?.readyReplicas === sc.spec.replicas && s.inFlightReplicas === 0 && !(s.tasks ?? []).some((t) => ['Requesting', 'running', 'timedOut'].includes(t.state));
+  return s?.readyReplicas === sc.spec.replicas && s.inFlightReplicas === 0 && !(s.tasks ?? []).some((t) => ['Requesting', 'Running', 'TimedOut'].includes(t.state));
 }
 
 /** Gives the controller something to do when it has settled: replicas go up by 1–3. Returns whether it bumped. */
@@ -127,7 +127,7 @@ export async function classify(run: ChaosRun, killed: ControllerProcess): Promis
   const records = sc.status?.tasks ?? [];
   const requesting = records.find((r) => r.state === 'Requesting');
   if (requesting) return classifyRequesting(requesting.intentId, tasks, killed);
-  const following = records.filter((r) => r.state === 'running' || r.state === 'timedOut');
+  const following = records.filter((r) => r.state === 'Running' || r.state === 'TimedOut');
   if (following.some((r) => resultAnsweredButNotRecorded(run, tasks.find((t) => t.taskId === r.taskId), killed.startedAt))) return 'during-status-write';
   if (tasks.some((t) => t.state === 'running') || following.length > 0) return 'during-task';
   const have = (sc.status?.replicas ?? 0) + (sc.status?.inFlightReplicas ?? 0);

@@ -5,10 +5,17 @@
 //   Ready        True iff readyReplicas ≥ spec.replicas (reason SurplusNodes when more nodes match than
 //                desired); otherwise False with the verdict's reason and message.
 // lastTransitionTime changes only when a condition's status changes.
-import type { Condition } from '../../api/sandbox-capacity.js';
-import { ConditionType, Reason } from './reasons.js';
+//
+// Events follow transitions only, so a repeated plan emits nothing new:
+//   Stalled      when the Stalled condition becomes True or changes reason/message;
+//   SurplusNodes when a surplus appears or its size changes (compared with the previous status of the same
+//                generation; a spec change reports it again once);
+//   DryRun       when the dry-run would-be request changes (reason or count).
+// TaskTimedOut comes from tasks.ts, the cloud-outcome Events from outcomes.ts and recovery.ts.
+import type { Condition, SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
+import { ConditionType, EventReason, Reason } from './reasons.js';
 import { toTimestamp } from './time.js';
-import type { Verdict } from './types.js';
+import type { PlannedEvent, Verdict } from './types.js';
 
 export interface ConditionFacts {
   desired: number;
@@ -29,10 +36,7 @@ type Draft = Omit<Condition, 'lastTransitionTime'>;
 function readyCondition({ desired, replicas, readyReplicas, verdict, generation }: ConditionFacts): Draft {
   if (readyReplicas >= desired) {
     const surplus = replicas - desired;
-    const message =
-      surplus > 0
-        ? `${readyReplicas} of ${desired} desired nodes ready; ${surplus} surplus (${replicas} matching nodes) are reported, never removed`
-        : `${readyReplicas} of ${desired} nodes ready`;
+    const message = surplus > 0 ? `${readyReplicas} ready; ${surplusMessage(replicas, desired)}` : `${readyReplicas} of ${desired} nodes ready`;
     return { type: ConditionType.Ready, status: 'True', reason: surplus > 0 ? Reason.SurplusNodes : Reason.NodesReady, message, observedGeneration: generation };
   }
   return { type: ConditionType.Ready, status: 'False', reason: verdict.reason, message: verdict.message, observedGeneration: generation };
@@ -64,4 +68,59 @@ function withTransitionTime(draft: Draft, previous: readonly Condition[] | undef
 
 export function findCondition(conditions: readonly Condition[] | undefined, type: string): Condition | undefined {
   return (conditions ?? []).find((condition) => condition.type === type);
+}
+
+/** The one wording of a surplus, in the condition, lastDecision and the SurplusNodes Event alike. */
+export function surplusMessage(replicas: number, desired: number): string {
+  const surplus = replicas - desired;
+  return `${replicas} nodes match, ${desired} desired: ${surplus} surplus ${surplus === 1 ? 'node is' : 'nodes are'} reported, never removed`;
+}
+
+/** Conditions re-derived for a status changed after the plan (by a cloud call's outcome). */
+export function refreshConditions(capacity: SandboxCapacity, status: SandboxCapacityStatus, verdict: Verdict, nowMs: number): SandboxCapacityStatus {
+  const facts = {
+    desired: capacity.spec.replicas,
+    replicas: status.replicas ?? 0,
+    readyReplicas: status.readyReplicas ?? 0,
+    verdict,
+    generation: capacity.metadata.generation ?? 0,
+  };
+  return { ...status, conditions: buildConditions(status.conditions, facts, nowMs) };
+}
+
+// ---- Events the conditions imply -------------------------------------------------------------
+
+/** A Stalled Event when the Stalled condition became True or now stalls for another reason or message. */
+export function stalledEvents(previous: readonly Condition[] | undefined, next: readonly Condition[] | undefined): PlannedEvent[] {
+  const after = findCondition(next, ConditionType.Stalled);
+  if (after?.status !== 'True') return [];
+  const before = findCondition(previous, ConditionType.Stalled);
+  const unchanged = before?.status === 'True' && before.reason === after.reason && before.message === after.message;
+  return unchanged ? [] : [{ type: 'Warning', reason: EventReason.Stalled, message: `${after.reason}: ${after.message}` }];
+}
+
+export interface PlanEventFacts {
+  generation: number;
+  desired: number;
+  verdict: Verdict;
+}
+
+export function planEvents(previous: SandboxCapacityStatus, next: SandboxCapacityStatus, facts: PlanEventFacts): PlannedEvent[] {
+  return [...stalledEvents(previous.conditions, next.conditions), ...surplusEvents(previous, next, facts), ...dryRunEvents(previous, facts.verdict)];
+}
+
+function surplusEvents(previous: SandboxCapacityStatus, next: SandboxCapacityStatus, { generation, desired }: PlanEventFacts): PlannedEvent[] {
+  const replicas = next.replicas ?? 0;
+  const surplus = replicas - desired;
+  if (surplus <= 0) return [];
+  const previousSurplus = previous.observedGeneration === generation ? (previous.replicas ?? 0) - desired : undefined;
+  if (previousSurplus === surplus) return [];
+  return [{ type: 'Warning', reason: EventReason.SurplusNodes, message: surplusMessage(replicas, desired) }];
+}
+
+function dryRunEvents(previous: SandboxCapacityStatus, verdict: Verdict): PlannedEvent[] {
+  if (verdict.reason !== Reason.DryRun || (verdict.count ?? 0) <= 0) return [];
+  const before = previous.lastDecision;
+  if (before?.reason === Reason.DryRun && before.count === verdict.count) return [];
+  return [{ type: 'Normal', reason: EventReason.DryRun, message: verdict.message }];
 }

@@ -3,12 +3,12 @@
 // status.replicas      = matching Nodes without deletionTimestamp; readyReplicas = those with Ready=True.
 // status.inFlightReplicas = Σ over task records of:
 //   Requesting                    → count (the call may have created them: never assume it did not);
-//   running, timedOut             → count − instances of the task already seen as Nodes. A timedOut task keeps
+//   Running, TimedOut             → count − instances of the task already seen as Nodes. A TimedOut task keeps
 //                                   counting until ACK reports a terminal state: missing a node for a while is
 //                                   cheaper than buying a second bare-metal one while the first is still coming;
-//   success, failed (finished)    → instances not yet seen as Nodes, plus those ACK reported successful without
+//   Succeeded, Failed (finished)  → instances not yet seen as Nodes, plus those ACK reported successful without
 //                                   an instance id, only until completionTime + joinGracePeriod; 0 afterwards;
-//   abandoned                     → 0 (the request never reached ACK).
+//   Refused, Abandoned            → 0 (nothing was created / the request never reached ACK).
 // "Seen as a Node" includes Nodes being deleted, and Nodes gone since: record.joinedInstanceIds remembers
 // every instance once seen, so a joined-then-deleted node is a new shortfall at once, not a pending join.
 import type { TaskRecord } from '../../api/sandbox-capacity.js';
@@ -46,7 +46,7 @@ export function rememberJoined(record: TaskRecord, joined: ReadonlySet<string>):
 
 /** When a finished record's nodes stop counting; undefined when it is not finished or has no completionTime. */
 export function joinDeadline(record: TaskRecord, joinGraceMs: number): number | undefined {
-  if (record.state !== 'success' && record.state !== 'failed') return undefined;
+  if (record.state !== 'Succeeded' && record.state !== 'Failed') return undefined;
   const completed = parseTimestamp(record.completionTime);
   return completed === undefined ? undefined : completed + joinGraceMs;
 }
@@ -56,13 +56,14 @@ export function inFlightOf(record: TaskRecord, joined: ReadonlySet<string>, join
   switch (record.state) {
     case 'Requesting':
       return record.count;
-    case 'running':
-    case 'timedOut':
+    case 'Running':
+    case 'TimedOut':
       return Math.max(0, record.count - countJoined(record, joined));
-    case 'success':
-    case 'failed':
+    case 'Succeeded':
+    case 'Failed':
       return pendingJoins(record, joined, joinGraceMs, nowMs);
-    case 'abandoned':
+    case 'Refused':
+    case 'Abandoned':
       return 0;
   }
 }
@@ -73,13 +74,4 @@ function pendingJoins(record: TaskRecord, joined: ReadonlySet<string>, joinGrace
   const ids = new Set(record.instanceIds ?? []);
   const unidentified = Math.max(0, record.count - ids.size - (record.failedCount ?? 0));
   return ids.size - countJoined(record, joined) + unidentified;
-}
-
-export function totalInFlight(
-  records: readonly TaskRecord[],
-  joined: ReadonlySet<string>,
-  joinGraceMs: number,
-  nowMs: number,
-): number {
-  return records.reduce((sum, record) => sum + inFlightOf(record, joined, joinGraceMs, nowMs), 0);
 }

@@ -1,15 +1,13 @@
-// The public surface of the controller's functional core: what the reconciler (the imperative shell) uses.
-export { plan, refusedWhileOwnTaskRuns } from './plan.js';
-export { recordScaleOutAccepted, recordScaleOutFailed, type AcceptedIds } from './scale-out-outcome.js';
-export { foldTaskInfo } from './task-fold.js';
-export { recoverIntent, type RecoverOptions } from './intent-recovery.js';
-export { resolveIntent, intentTagOf, type ClusterTask, type IntentResolution, type ResolveOptions } from './recovery.js';
-export { applyTaskInfo, type TaskInfo, type TaskTransition } from './task-info.js';
-export { isPollDue, nextPollInMs, pollIntervalMs } from './requeue.js';
-export { toObservedNode, parseInstanceId, type NodeLike } from './nodes.js';
-export { matchesSelector, selectorToString } from './selector.js';
-export { parseDuration, tryParseDuration, formatDuration } from './durations.js';
-export { toBlocked } from './blocked.js';
-export { ConditionType, Reason, EventReason, CLOUD_STALL_REASONS } from './reasons.js';
-export * from './constants.js';
+// The public surface of the controller's functional core: what the imperative shell uses.
+export { plan } from './plan.js';
+export { refusedWhileOwnTaskRuns } from './scale-out-cluster.js';
+export { recordScaleOutAccepted, recordScaleOutFailed, foldTaskInfo, type AcceptedIds, type TaskInfo } from './outcomes.js';
+export { recoverIntent, resolveIntent, intentTagOf, CREATED_SKEW_ALLOWANCE_MS, INTENT_RECOVERY_WINDOW_MS, type ClusterTask, type RecoverOptions } from './recovery.js';
+export { dueCloudWork, hasCloudWork, nextPollInMs, pollsToBringForward, type CloudWork } from './schedule.js';
+export { toObservedNode, parseInstanceId, matchesSelector, selectorToString, type NodeLike } from './nodes.js';
+export { toBlocked } from './failures.js';
+export { SCALE_OUT_TASK_TYPE, withCurrentSpellings } from './tasks.js';
+export { parseDuration, tryParseDuration, formatDuration } from './time.js';
+export { settingsOf } from './settings.js';
+export { ConditionType, Reason, EventReason } from './reasons.js';
 export type * from './types.js';

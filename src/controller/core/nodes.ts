@@ -1,5 +1,8 @@
-// The planner's view of a Node: only what counting, join matching and zone balancing need, so the shell
-// can keep a trimmed cache of thousands of Nodes.
+// The planner's view of Nodes: which Nodes a resource counts (label selectors with Kubernetes
+// semantics, and their string form for status.selector and the scale subresource), and what it reads
+// of each (ObservedNode: instance id, zone, Ready, being deleted) — only what counting, join matching
+// and zone balancing need, so the shell can keep a trimmed cache of thousands of Nodes.
+import type { LabelSelector, LabelSelectorRequirement } from '../../api/sandbox-capacity.js';
 import type { ObservedNode } from './types.js';
 
 /**
@@ -39,4 +42,62 @@ export function toObservedNode(node: NodeLike, zoneLabel: string): ObservedNode 
 
 function isReady(node: NodeLike): boolean {
   return (node.status?.conditions ?? []).some((condition) => condition.type === 'Ready' && condition.status === 'True');
+}
+
+// Label selectors.
+
+type Labels = Readonly<Record<string, string>> | undefined;
+
+/** True when the labels satisfy every matchLabels entry and every matchExpressions requirement. An empty selector matches everything. */
+export function matchesSelector(selector: LabelSelector, labels: Labels): boolean {
+  const present = labels ?? {};
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    if (present[key] !== value) return false;
+  }
+  return (selector.matchExpressions ?? []).every((requirement) => matchesRequirement(requirement, present));
+}
+
+function matchesRequirement(requirement: LabelSelectorRequirement, labels: Readonly<Record<string, string>>): boolean {
+  const has = Object.hasOwn(labels, requirement.key);
+  const value = labels[requirement.key];
+  const values = requirement.values ?? [];
+  switch (requirement.operator) {
+    case 'In':
+      return has && value !== undefined && values.includes(value);
+    case 'NotIn':
+      return !has || value === undefined || !values.includes(value);
+    case 'Exists':
+      return has;
+    case 'DoesNotExist':
+      return !has;
+  }
+}
+
+/** Kubernetes' string form: requirements sorted by key, e.g. "a=b,c in (d,e),!f,g". Empty selector → "". */
+export function selectorToString(selector: LabelSelector): string {
+  const parts: { key: string; text: string }[] = [];
+  for (const [key, value] of Object.entries(selector.matchLabels ?? {})) {
+    parts.push({ key, text: `${key}=${value}` });
+  }
+  for (const requirement of selector.matchExpressions ?? []) {
+    parts.push({ key: requirement.key, text: requirementToString(requirement) });
+  }
+  return parts
+    .sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
+    .map((part) => part.text)
+    .join(',');
+}
+
+function requirementToString(requirement: LabelSelectorRequirement): string {
+  const values = [...(requirement.values ?? [])].sort().join(',');
+  switch (requirement.operator) {
+    case 'In':
+      return `${requirement.key} in (${values})`;
+    case 'NotIn':
+      return `${requirement.key} notin (${values})`;
+    case 'Exists':
+      return requirement.key;
+    case 'DoesNotExist':
+      return `!${requirement.key}`;
+  }
 }

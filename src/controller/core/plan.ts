@@ -1,61 +1,58 @@
-// The planner: a pure function from (resource, observed nodes, previous status, now) to a Decision.
-// Rules are in verdict.ts, counting in counting.ts, zones in zones.ts, conditions in conditions.ts.
-import type { SandboxCapacity, SandboxCapacityStatus, TaskRecord } from '../../api/sandbox-capacity.js';
-import { isBackingOff } from './backoff.js';
-import { buildConditions, findCondition } from './conditions.js';
-import { countNodes, inFlightOf, joinedInstanceIds, rememberJoined, type NodeCounts } from './counting.js';
-import { makeIntentId, newIntentRecord, toScaleOutRequest } from './intent.js';
-import { backoffMessage, busyWithOwnTaskMessage, lastFailureMessage } from './messages.js';
-import { planEvents } from './plan-events.js';
-import { nextRequeueMs } from './requeue.js';
+// The planner: one pure function from (resource with its previous status, observed Nodes, the cloud's
+// answers already folded in, now) to a Decision — the complete next status, the Events of the
+// transitions it saw, at most one request to make, and when to look again. It runs once per reconcile.
+//   1. observe: settings, live counts, the backend's ledger (what is in flight, unresolved, held);
+//   2. decide: the ordered rules of verdict.ts over those facts;
+//   3. size: a ScaleOut verdict's request — placed by the backend, capped by maxNodesPerScaleOut and
+//      the in-flight headroom, and only whole (room for less than a whole request waits for joins);
+//   4. write: the ledger records the intent, conditions and Events follow from the verdict.
+// It is backend-neutral: everything about how requests are recorded and followed is the Ledger's.
+import type { SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
+import { buildConditions, findCondition, planEvents } from './conditions.js';
+import { countNodes, type NodeCounts } from './counting.js';
+import { activeCloudStall, backoffMessage, isBackingOff, isStallLiftedBySpecChange } from './failures.js';
+import { selectorToString } from './nodes.js';
 import { ConditionType, Reason } from './reasons.js';
-import { selectorToString } from './selector.js';
-import { readSettings, type Settings } from './settings.js';
-import { activeCloudStall, isStallLiftedBySpecChange } from './stall.js';
-import { isPollable, isUnfinished } from './task-states.js';
-import { markTimedOut, pruneHistory, taskLabel } from './tasks.js';
+import { scaleOutClusterLedger } from './scale-out-cluster.js';
+import { nextRequeueMs } from './schedule.js';
+import { settingsOf, type Settings } from './settings.js';
+import { lastFailureMessage } from './tasks.js';
 import { toEpochMs, toTimestamp } from './time.js';
-import type { Decision, PlanInput, PlannedEvent, Verdict } from './types.js';
-import { decide, shortfallOf, type DecisionFacts, type RequestShape } from './verdict.js';
-import { chooseTarget, learnVSwitchZones, vswitchLoads } from './zones.js';
+import type { Decision, Ledger, PlanInput, RequestShape, Verdict } from './types.js';
+import { decide, shortfallOf, type DecisionFacts } from './verdict.js';
 
-/** Everything observed before deciding. */
 interface Observation {
   nowMs: number;
   generation: number;
   settings: Settings;
   problem?: string;
-  /** Task records after the timeout transition. */
-  tasks: TaskRecord[];
-  timeoutEvents: PlannedEvent[];
   counts: NodeCounts;
-  inFlight: number;
-  inFlightOf: (record: TaskRecord) => number;
+  ledger: Ledger;
   /** Previous status with an expired or lifted nextRetryTime cleared. */
   backoffStatus: SandboxCapacityStatus;
-  vswitchZones: Record<string, string>;
 }
 
 export function plan(input: PlanInput): Decision {
   const observed = observe(input);
   const facts = gatherFacts(input, observed);
   const verdict = decide(facts);
-  const { nowMs, generation, settings } = observed;
-  const intent = verdict.action === 'ScaleOut' ? newIntentRecord(makeIntentId(nowMs, input.random), verdict.count ?? 0, verdict.vswitchIds ?? [], nowMs) : undefined;
-  const withIntent = intent === undefined ? observed.tasks : [intent, ...observed.tasks];
-  const tasks = pruneHistory(withIntent, (record) => isUnfinished(record.state) || observed.inFlightOf(record) > 0);
-  const status = buildStatus(input.capacity, observed, { tasks, verdict, inFlight: observed.inFlight + (intent?.count ?? 0) });
+  const { nowMs, generation, ledger } = observed;
+  const request: RequestShape | undefined = verdict.action === 'ScaleOut' ? { count: verdict.count ?? 0, targets: verdict.targets ?? [] } : undefined;
+  const committed = ledger.commit(observed.backoffStatus, request, input.random);
+  const status = buildStatus(input.capacity, observed, { base: committed.status, verdict, inFlight: ledger.inFlight + (request?.count ?? 0) });
   const previous = input.capacity.status ?? {};
   const decision: Decision = {
     status,
-    events: [...observed.timeoutEvents, ...planEvents(previous, status, { generation, desired: input.capacity.spec.replicas, verdict })],
-    pollTaskIds: tasks.filter(isPollable).map((record) => record.taskId ?? ''),
-    recoverIntentIds: facts.requesting,
-    vswitchZones: observed.vswitchZones,
+    events: [...ledger.events, ...planEvents(previous, status, { generation, desired: input.capacity.spec.replicas, verdict })],
   };
-  if (intent !== undefined) decision.scaleOut = toScaleOutRequest(intent);
-  const requeueFacts = { tasks, status, nowMs, joinGraceMs: settings.joinGraceMs, inFlightOf: observed.inFlightOf, blocked: input.blocked !== undefined };
-  const requeue = nextRequeueMs(intent === undefined ? requeueFacts : { ...requeueFacts, scaleOutRemaining: shortfallOf(facts) - intent.count });
+  if (committed.request !== undefined) decision.request = committed.request;
+  const requeue = nextRequeueMs({
+    wakeUpsMs: committed.wakeUpsMs,
+    status,
+    nowMs,
+    blocked: input.blocked !== undefined,
+    ...(request === undefined ? {} : { scaleOutRemaining: shortfallOf(facts) - request.count }),
+  });
   if (requeue !== undefined) decision.requeueAfterMs = requeue;
   return decision;
 }
@@ -64,26 +61,22 @@ function observe(input: PlanInput): Observation {
   const nowMs = toEpochMs(input.now);
   const { capacity } = input;
   const generation = capacity.metadata.generation ?? 0;
-  const previous = capacity.status ?? {};
-  const { settings, problem } = readSettings(capacity.spec);
-  const timeouts = markTimedOut(previous.tasks ?? [], settings.taskTimeoutMs, nowMs);
-  const joined = joinedInstanceIds(input.nodes);
-  const tasks = timeouts.tasks.map((record) => rememberJoined(record, joined));
-  const inFlightOfRecord = (record: TaskRecord): number => inFlightOf(record, joined, settings.joinGraceMs, nowMs);
+  const { settings, problem } = settingsOf(capacity.spec);
   const observation: Observation = {
     nowMs,
     generation,
     settings,
-    tasks,
-    timeoutEvents: timeouts.events,
     counts: countNodes(input.nodes),
-    inFlight: tasks.reduce((sum, record) => sum + inFlightOfRecord(record), 0),
-    inFlightOf: inFlightOfRecord,
-    backoffStatus: normalizeBackoff(previous, generation, nowMs),
-    vswitchZones: learnVSwitchZones(tasks, input.nodes, capacity.spec.scaleOut.vswitchIds, { ...previous.vswitchZones, ...input.knownVSwitchZones }),
+    ledger: ledgerFor(input, settings, nowMs),
+    backoffStatus: normalizeBackoff(capacity.status ?? {}, generation, nowMs),
   };
   if (problem !== undefined) observation.problem = problem;
   return observation;
+}
+
+/** The backend's ledger. One backend today; the next (node pools) is chosen here by the spec. */
+function ledgerFor(input: PlanInput, settings: Settings, nowMs: number): Ledger {
+  return scaleOutClusterLedger({ capacity: input.capacity, nodes: input.nodes, settings, nowMs, oneTaskAtATime: input.oneTaskAtATime === true });
 }
 
 /** Past nextRetryTime is cleared; so is a cloud stall's when the spec changed since (retry at once). */
@@ -94,98 +87,71 @@ function normalizeBackoff(previous: SandboxCapacityStatus, generation: number, n
 
 function gatherFacts(input: PlanInput, observed: Observation): DecisionFacts {
   const { spec } = input.capacity;
-  const base = { desired: spec.replicas, replicas: observed.counts.replicas, inFlight: observed.inFlight };
+  const { ledger } = observed;
+  const base = { desired: spec.replicas, replicas: observed.counts.replicas, inFlight: ledger.inFlight };
   const facts: DecisionFacts = {
     ...base,
     readyReplicas: observed.counts.readyReplicas,
     maxInFlight: observed.settings.maxInFlightNodes,
-    inFlightLabels: observed.tasks.filter((record) => observed.inFlightOf(record) > 0).map(taskLabel),
+    inFlightLabels: ledger.inFlightLabels,
     paused: spec.paused,
     dryRun: input.dryRun === true,
-    requesting: observed.tasks.filter((record) => record.state === 'Requesting').map((record) => record.intentId),
+    unresolved: ledger.unresolved,
   };
   if (input.blocked !== undefined) facts.blocked = input.blocked;
   if (observed.problem !== undefined) facts.invalidSpec = observed.problem;
   const stall = activeCloudStall(observed.backoffStatus, observed.generation, observed.nowMs);
   if (stall !== undefined) facts.cloudStall = stall;
-  const backoff = stall === undefined ? (backoffFact(observed) ?? busyWithOwnTaskFact(observed, input.oneTaskAtATime === true)) : undefined;
+  const backoff = stall === undefined ? (backoffFact(input.capacity, observed) ?? ledger.hold) : undefined;
   if (backoff !== undefined) facts.backoff = backoff;
-  const request = shortfallOf(base) > 0 ? sizeRequest(input, observed, shortfallOf(base)) : undefined;
+  const request = shortfallOf(base) > 0 ? sizeRequest(observed, shortfallOf(base)) : undefined;
   if (request !== undefined) facts.request = request;
   return facts;
 }
 
-function backoffFact({ backoffStatus, nowMs, tasks }: Observation): DecisionFacts['backoff'] {
+function backoffFact(capacity: SandboxCapacity, { backoffStatus, nowMs }: Observation): DecisionFacts['backoff'] {
   const next = backoffStatus.nextRetryTime;
   if (next === undefined || next === null || !isBackingOff(backoffStatus, nowMs)) return undefined;
   const busy = findCondition(backoffStatus.conditions, ConditionType.Reconciling)?.reason === Reason.ClusterBusy;
   const reason = busy ? Reason.ClusterBusy : Reason.BackingOff;
-  return { reason, message: backoffMessage(reason, next, backoffStatus.consecutiveFailures ?? 0, lastFailureMessage(tasks)) };
+  return { reason, message: backoffMessage(reason, next, backoffStatus.consecutiveFailures ?? 0, lastFailureMessage(capacity.status?.tasks ?? [])) };
 }
 
-/**
- * ACK refused the last request because the cluster was busy (or did so earlier: oneTaskAtATime) and
- * one of our own scale-outs is still running on it: the cluster stays busy until that task ends, so
- * a request now would only be refused again (one wasted call each time). Wait for the task instead.
- */
-function busyWithOwnTaskFact({ backoffStatus, tasks }: Observation, oneTaskAtATime: boolean): DecisionFacts['backoff'] {
-  if (!oneTaskAtATime && !refusedWhileOwnTaskRuns(backoffStatus)) return undefined;
-  const running = runningTaskLabels(tasks);
-  if (running.length === 0) return undefined;
-  return { reason: Reason.ClusterBusy, message: busyWithOwnTaskMessage(running, lastFailureMessage(tasks)) };
-}
-
-function runningTaskLabels(tasks: readonly TaskRecord[]): string[] {
-  return tasks.filter((record) => record.state === 'running' && record.taskId !== undefined).map(taskLabel);
-}
-
-/** The status says ACK refused a request as "cluster busy" while one of our own tasks was running. */
-export function refusedWhileOwnTaskRuns(status: SandboxCapacityStatus | undefined): boolean {
-  if (findCondition(status?.conditions, ConditionType.Reconciling)?.reason !== Reason.ClusterBusy) return false;
-  return runningTaskLabels(status?.tasks ?? []).length > 0;
-}
-
-/** The request that would be made now: target vSwitch by water-filling, count capped by both limits. */
-function sizeRequest(input: PlanInput, observed: Observation, shortfall: number): RequestShape | undefined {
-  const vswitchIds = input.capacity.spec.scaleOut.vswitchIds;
-  const target =
-    vswitchIds.length > 1
-      ? chooseTarget(vswitchIds, vswitchLoads(vswitchIds, observed.tasks, input.nodes, observed.vswitchZones, observed.inFlightOf), shortfall)
-      : { vswitchId: vswitchIds[0], allocation: shortfall };
-  if (target?.vswitchId === undefined) return undefined;
-  const { maxInFlightNodes, maxNodesPerScaleOut } = observed.settings;
-  const headroom = Math.max(0, maxInFlightNodes - observed.inFlight);
-  const wanted = Math.min(target.allocation, maxNodesPerScaleOut, maxInFlightNodes);
+/** The request that would be made now: placed by the backend, count capped by both limits, whole or nothing. */
+function sizeRequest({ ledger, settings }: Observation, shortfall: number): RequestShape | undefined {
+  const placement = ledger.place(shortfall);
+  if (placement === undefined) return undefined;
+  const { maxInFlightNodes, maxNodesPerScaleOut } = settings;
+  const headroom = Math.max(0, maxInFlightNodes - ledger.inFlight);
+  const wanted = Math.min(placement.allocation, maxNodesPerScaleOut, maxInFlightNodes);
   // Only whole requests: while nodes join one by one, each freed slot would otherwise become a
   // request of its own (20 joins → 20 one-node ScaleOutCluster calls, each an ACK task).
-  return { count: headroom >= wanted ? wanted : 0, vswitchIds: [target.vswitchId] };
+  return { count: headroom >= wanted ? wanted : 0, targets: placement.targets };
 }
 
 interface StatusParts {
-  tasks: TaskRecord[];
+  /** The previous status with the backoff normalized and the ledger committed. */
+  base: SandboxCapacityStatus;
   verdict: Verdict;
   inFlight: number;
 }
 
-function buildStatus(capacity: SandboxCapacity, observed: Observation, { tasks, verdict, inFlight }: StatusParts): SandboxCapacityStatus {
-  const { counts, backoffStatus, generation, nowMs } = observed;
+function buildStatus(capacity: SandboxCapacity, observed: Observation, { base, verdict, inFlight }: StatusParts): SandboxCapacityStatus {
+  const { counts, generation, nowMs } = observed;
   const lastDecision = { action: verdict.action, reason: verdict.reason, message: verdict.message, ...(verdict.count === undefined ? {} : { count: verdict.count }) };
   const facts = { desired: capacity.spec.replicas, replicas: counts.replicas, readyReplicas: counts.readyReplicas, verdict, generation };
   const status: SandboxCapacityStatus = {
-    ...backoffStatus,
+    ...base,
     observedGeneration: generation,
     replicas: counts.replicas,
     readyReplicas: counts.readyReplicas,
     inFlightReplicas: inFlight,
     selector: selectorToString(capacity.spec.nodeSelector),
-    tasks,
-    consecutiveFailures: backoffStatus.consecutiveFailures ?? 0,
-    nextRetryTime: backoffStatus.nextRetryTime ?? null,
+    consecutiveFailures: base.consecutiveFailures ?? 0,
+    nextRetryTime: base.nextRetryTime ?? null,
     lastDecision,
     conditions: buildConditions(capacity.status?.conditions, facts, nowMs),
   };
   if (verdict.action === 'ScaleOut') status.lastScaleOutTime = toTimestamp(nowMs);
-  if (Object.keys(observed.vswitchZones).length > 0) status.vswitchZones = observed.vswitchZones;
-  else delete status.vswitchZones;
   return status;
 }

@@ -35,15 +35,6 @@ export const Reason = {
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
-/** Stall reasons set from a cloud refusal; lifted when the generation changes or nextRetryTime passes. */
-export const CLOUD_STALL_REASONS: ReadonlySet<string> = new Set<string>([
-  Reason.QuotaExceeded,
-  Reason.InvalidRequest,
-  Reason.PermissionDenied,
-  Reason.AuthenticationFailed,
-  Reason.ClusterNotFound,
-]);
-
 /** Kubernetes Event reasons. */
 export const EventReason = {
   ScaleOutRequested: 'ScaleOutRequested',

@@ -1,5 +1,6 @@
 // Recovering an intent whose outcome is unknown (controller killed, call timed out): find its task in the
-// cluster's task list (DescribeClusterTasks, plus DescribeTaskInfo of candidates for their parameters).
+// cluster's task list (DescribeClusterTasks, plus DescribeTaskInfo of candidates for their parameters),
+// and apply what was found to the status. Until then the intent blocks every new request.
 //
 // Matching rule. A candidate is a task that
 //   - has task_type cluster_scaleout,
@@ -11,11 +12,35 @@
 // 3. Candidates whose tags are not visible are adopted only if there is exactly one whose
 //    parameters.count, when present, equals the intent's count.
 // No match before startTime + window: keep waiting (the intent keeps blocking new requests). No match after
-// the window: the intent is abandoned (see recoverIntent: counted as a failure for backoff).
-import type { TaskRecord } from '../../api/sandbox-capacity.js';
-import { CREATED_SKEW_ALLOWANCE_MS, INTENT_RECOVERY_WINDOW_MS, INTENT_TAG_KEY, SCALE_OUT_TASK_TYPE } from './constants.js';
-import { parseTimestamp, toEpochMs } from './time.js';
-import type { Instant } from './types.js';
+// the window: the intent is abandoned.
+//
+// Applying the resolution (recoverIntent):
+//   adopt   → record Running with the task id (its nodes keep counting; the next poll folds its result);
+//             Event TaskAdopted
+//   abandon → record Abandoned (not counted). Counted as a failure for backoff: whatever kept the call from
+//             reaching ACK (network, crash loop) deserves a pause, and the pause also gives a late-listed
+//             task a last chance to show up before anything is requested again. Events IntentAbandoned
+//             (+ BackingOff)
+//   wait    → unchanged
+import { INTENT_TAG_KEY, type SandboxCapacity, type TaskRecord } from '../../api/sandbox-capacity.js';
+import { registerFailure } from './failures.js';
+import { EventReason } from './reasons.js';
+import { settingsOf } from './settings.js';
+import { SCALE_OUT_TASK_TYPE, findByIntent, replaceRecord } from './tasks.js';
+import { formatDuration, parseTimestamp, toEpochMs, toTimestamp } from './time.js';
+import type { Instant, Outcome, PlannedEvent, Random } from './types.js';
+
+/** Default window in which an intent's task must show up in the cluster's task list before it is abandoned. */
+export const INTENT_RECOVERY_WINDOW_MS = 120_000;
+/**
+ * How much earlier than the intent's startTime (truncated to the second) an ACK task's `created` may be and
+ * still match it: covers clock skew between this controller and ACK.
+ */
+export const CREATED_SKEW_ALLOWANCE_MS = 10_000;
+
+export function outcomeUnknownMessage(intentIds: readonly string[]): string {
+  return `outcome of request ${intentIds.join(', ')} not yet known: looking for its task in the cluster's task list before requesting more`;
+}
 
 /** One entry of DescribeClusterTasks (parameters from DescribeTaskInfo when the list lacks them). */
 export interface ClusterTask {
@@ -89,4 +114,43 @@ function countMatches(task: ClusterTask, count: number): boolean {
   const raw = task.parameters?.count;
   if (raw === undefined || raw === null || raw === '') return true;
   return Number(raw) === count;
+}
+
+export interface RecoverOptions {
+  random: Random;
+  /** Default INTENT_RECOVERY_WINDOW_MS. */
+  windowMs?: number;
+}
+
+export function recoverIntent(
+  capacity: SandboxCapacity,
+  intentId: string,
+  clusterTasks: readonly ClusterTask[],
+  now: Instant,
+  options: RecoverOptions,
+): Outcome {
+  const status = capacity.status ?? {};
+  const tasks = status.tasks ?? [];
+  const record = findByIntent(tasks, intentId);
+  if (record?.state !== 'Requesting') return { status, events: [] };
+  const claimedTaskIds = tasks.flatMap((other) => (other.intentId !== intentId && other.taskId !== undefined ? [other.taskId] : []));
+  const resolveOptions = options.windowMs === undefined ? { claimedTaskIds } : { claimedTaskIds, windowMs: options.windowMs };
+  const resolution = resolveIntent(record, clusterTasks, now, resolveOptions);
+  const nowMs = toEpochMs(now);
+  if (resolution.kind === 'wait') return { status, events: [] };
+  if (resolution.kind === 'adopt') {
+    const message = `adopted task ${resolution.taskId} (matched by ${resolution.matchedBy}) for intent ${intentId}: ${record.count} nodes in ${(record.vswitchIds ?? []).join(',')}`;
+    const adopted: TaskRecord = { ...record, state: 'Running', taskId: resolution.taskId, message };
+    return { status: { ...status, tasks: replaceRecord(tasks, adopted) }, events: [{ type: 'Normal', reason: EventReason.TaskAdopted, message }] };
+  }
+  const seen = resolution.candidates.length === 0 ? 'no candidate task' : `no unambiguous match among ${resolution.candidates.join(', ')}`;
+  const message = `intent ${intentId} for ${record.count} nodes abandoned: ${seen} in the cluster's task list`;
+  const abandoned: TaskRecord = { ...record, state: 'Abandoned', completionTime: toTimestamp(nowMs), message };
+  const updated = { ...status, tasks: replaceRecord(tasks, abandoned), inFlightReplicas: Math.max(0, (status.inFlightReplicas ?? 0) - record.count) };
+  const registration = registerFailure(updated, { kind: 'exponential' }, settingsOf(capacity.spec).settings.backoff, nowMs, options.random);
+  const events: PlannedEvent[] = [{ type: 'Warning', reason: EventReason.IntentAbandoned, message }];
+  if (registration.delayMs !== undefined) {
+    events.push({ type: 'Normal', reason: EventReason.BackingOff, message: `waiting ${formatDuration(registration.delayMs)} before requesting again` });
+  }
+  return { status: registration.status, events };
 }

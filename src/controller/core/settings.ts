@@ -1,7 +1,9 @@
-// The numeric settings the core works with, parsed once per plan from the spec's Go-style durations.
+// The numbers the core works with, read from spec.limits and spec.backoff (Go-style durations).
+// A malformed field is replaced by its CRD default so counting can go on, and named in `problem`
+// (the plan then stalls with InvalidSpec). settingsOf() parses a spec object once, however many
+// folds and plans of one reconcile ask for it.
 import type { SandboxCapacitySpec } from '../../api/sandbox-capacity.js';
-import { DEFAULT_BACKOFF } from './constants.js';
-import { tryParseDuration } from './durations.js';
+import { tryParseDuration } from './time.js';
 
 export interface BackoffSettings {
   initialMs: number;
@@ -17,11 +19,13 @@ export interface Settings {
 }
 
 export interface SettingsResult {
-  /** Usable settings; a malformed field is replaced by its CRD default so counting can go on. */
   settings: Settings;
-  /** Set when a field is malformed: names the field (the plan stalls with InvalidSpec). */
+  /** Set when a field is malformed: names the field. */
   problem?: string;
 }
+
+/** Used when spec.backoff cannot be parsed (the plan reports InvalidSpec meanwhile). */
+export const DEFAULT_BACKOFF: Readonly<BackoffSettings> = { initialMs: 10_000, maxMs: 600_000 };
 
 interface DurationField {
   field: string;
@@ -54,4 +58,16 @@ export function readSettings(spec: SandboxCapacitySpec): SettingsResult {
     backoff: { initialMs, maxMs: Math.max(initialMs, maxMs) },
   };
   return problems.length === 0 ? { settings } : { settings, problem: problems.join('; ') };
+}
+
+const parsed = new WeakMap<SandboxCapacitySpec, SettingsResult>();
+
+/** readSettings, once per spec object (specs are never mutated: every fold copies the resource, not its spec). */
+export function settingsOf(spec: SandboxCapacitySpec): SettingsResult {
+  let result = parsed.get(spec);
+  if (result === undefined) {
+    result = readSettings(spec);
+    parsed.set(spec, result);
+  }
+  return result;
 }

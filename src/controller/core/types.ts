@@ -1,7 +1,7 @@
 // Data shapes shared by the pure controller core. The core reads these, returns these, and never
 // performs I/O: the imperative shell (reconciler) turns them into API calls, status patches and Events.
 import type { LastDecision, SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
-import type { EventReason } from './reasons.js';
+import type { EventReason, Reason } from './reasons.js';
 
 /** A point in time: a Date or epoch milliseconds. Every time-dependent function takes one. */
 export type Instant = Date | number;
@@ -29,7 +29,7 @@ export interface Blocked {
 }
 
 export interface PlanInput {
-  /** The resource as read from the cache; its status is the previous status. */
+  /** The resource as read from the cache, with the cloud's answers of this reconcile folded in; its status is the previous status. */
   capacity: SandboxCapacity;
   /** Nodes matching spec.nodeSelector (deleting ones included; the planner tells them apart). */
   nodes: readonly ObservedNode[];
@@ -38,8 +38,6 @@ export interface PlanInput {
   /** Report what would be requested, never request it. */
   dryRun?: boolean;
   blocked?: Blocked;
-  /** vSwitch → zone pairs learned earlier (Decision.vswitchZones), used when tasks no longer prove them. */
-  knownVSwitchZones?: Readonly<Record<string, string>>;
   /**
    * ACK has refused a request as "cluster busy" while one of our own tasks ran on the cluster
    * (refusedWhileOwnTaskRuns): request one task at a time from then on.
@@ -55,6 +53,20 @@ export interface PlannedEvent {
   message: string;
 }
 
+/** A request as the planner decides it, backend-neutrally: how many nodes, and where they should go. */
+export interface RequestShape {
+  count: number;
+  /** The vSwitches the request targets (ScaleOutCluster). */
+  targets: string[];
+}
+
+/** Where a backend's placement puts the next request, and how many of the shortfall it gives that place. */
+export interface Placement {
+  targets: string[];
+  /** Nodes the placement gives these targets before the per-request and in-flight caps. */
+  allocation: number;
+}
+
 /** The one ScaleOutCluster call to make now; its intent record (state Requesting) is already in Decision.status. */
 export interface ScaleOutRequest {
   intentId: string;
@@ -64,26 +76,50 @@ export interface ScaleOutRequest {
   intentTag: { key: string; value: string };
 }
 
+/**
+ * One capacity backend's record of its requests, as the planner sees it — the seam between the
+ * backend-neutral planner (plan.ts, verdict.ts) and a backend (scale-out-cluster.ts today). A backend
+ * provides one of these per plan, built from the resource, the observed Nodes and the time.
+ */
+export interface Ledger {
+  /** Nodes requested and not yet joined, after the time-outs and joins observed now. */
+  inFlight: number;
+  /** Labels of the requests in flight, for messages. */
+  inFlightLabels: string[];
+  /** Requests whose outcome is unknown: nothing more is requested until they are resolved. */
+  unresolved: string[];
+  /** A backend's own reason to wait before requesting (e.g. ACK busy with our own task). */
+  hold?: { reason: typeof Reason.ClusterBusy; message: string };
+  /** Transitions the backend observed (e.g. TaskTimedOut). */
+  events: PlannedEvent[];
+  /** Where the next request for `shortfall` nodes goes; undefined when nowhere is configured. */
+  place(shortfall: number): Placement | undefined;
+  /** The status with the ledger brought up to date and, when `request` is given, its intent recorded (the request to execute). */
+  commit(status: SandboxCapacityStatus, request: RequestShape | undefined, random: Random): LedgerCommit;
+}
+
+export interface LedgerCommit {
+  status: SandboxCapacityStatus;
+  /** Milliseconds from now at which the ledger wants another look (polls, recoveries, join deadlines). */
+  wakeUpsMs: number[];
+  request?: ScaleOutRequest;
+}
+
 export interface Decision {
-  /** The complete next status, to persist (before the call when scaleOut is set). */
+  /** The complete next status, to persist (before the call when `request` is set). */
   status: SandboxCapacityStatus;
   /** Events for transitions observed in this plan; empty when nothing changed. */
   events: PlannedEvent[];
-  scaleOut?: ScaleOutRequest;
-  /** Task ids in state running/timedOut; poll those that isPollDue says are due. Empty when nothing is in flight. */
-  pollTaskIds: string[];
-  /** Intent ids in state Requesting: recover them (DescribeClusterTasks + recoverIntent) before the next decision. */
-  recoverIntentIds: string[];
+  /** The one cloud request to make now; its intent is already in `status`. */
+  request?: ScaleOutRequest;
   /** When to reconcile again at the latest; undefined: only on change or the periodic resync. */
   requeueAfterMs?: number;
-  /** vSwitch → zone map learned so far (pass back as PlanInput.knownVSwitchZones). */
-  vswitchZones: Record<string, string>;
 }
 
 /** What the decision rules concluded; becomes status.lastDecision and drives the conditions. */
 export interface Verdict extends LastDecision {
-  /** vSwitches of the (would-be) request. */
-  vswitchIds?: string[];
+  /** Targets of the (would-be) request. */
+  targets?: string[];
 }
 
 /** Result of folding a cloud answer into the status. */

@@ -5,19 +5,16 @@
 //   4. paused                                            → NoOp, reason Paused, count = would-be request
 //   5. dry run                                           → NoOp, reason DryRun, count = would-be request
 //   6. cloud stall in force                              → Blocked (Stalled)
-//   7. an intent whose outcome is unknown (Requesting)   → Wait, OutcomeUnknown (never request blindly)
-//   8. backing off (now < nextRetryTime)                 → Wait, BackingOff / ClusterBusy
+//   7. a request whose outcome is unknown                → Wait, OutcomeUnknown (never request blindly)
+//   8. backing off (now < nextRetryTime), or the backend
+//      holds (ACK busy with our own task)                → Wait, BackingOff / ClusterBusy
 //   9. in-flight cap reached                             → Wait, InFlightLimit
 //  10. otherwise                                         → ScaleOut
-import type { Blocked, Verdict } from './types.js';
-import type { CloudStall } from './stall.js';
-import { outcomeUnknownMessage } from './messages.js';
+import type { Blocked, RequestShape, Verdict } from './types.js';
+import { surplusMessage } from './conditions.js';
+import type { CloudStall } from './failures.js';
 import { Reason } from './reasons.js';
-
-export interface RequestShape {
-  count: number;
-  vswitchIds: string[];
-}
+import { outcomeUnknownMessage } from './recovery.js';
 
 export interface DecisionFacts {
   desired: number;
@@ -32,9 +29,9 @@ export interface DecisionFacts {
   paused: boolean;
   dryRun: boolean;
   cloudStall?: CloudStall;
-  /** Intent ids in state Requesting. */
-  requesting: string[];
-  /** Set while now < nextRetryTime. */
+  /** Requests whose outcome is unknown (ScaleOutCluster: intents still Requesting). */
+  unresolved: string[];
+  /** Set while now < nextRetryTime, or while the backend holds. */
   backoff?: { reason: typeof Reason.BackingOff | typeof Reason.ClusterBusy; message: string };
   /** The request that would be made now (count already capped; 0 when the in-flight cap is reached). */
   request?: RequestShape;
@@ -63,13 +60,13 @@ export function decide(facts: DecisionFacts): Verdict {
     const verdict = rule(facts);
     if (verdict !== undefined) return verdict;
   }
-  const request = facts.request ?? { count: 0, vswitchIds: [] };
+  const request = facts.request ?? { count: 0, targets: [] };
   return {
     action: 'ScaleOut',
     reason: Reason.ScalingOut,
-    message: `requesting ${request.count} nodes in ${request.vswitchIds.join(',')} (${describeCounts(facts)}, shortfall ${shortfallOf(facts)})`,
+    message: `requesting ${request.count} nodes in ${request.targets.join(',')} (${describeCounts(facts)}, shortfall ${shortfallOf(facts)})`,
     count: request.count,
-    vswitchIds: request.vswitchIds,
+    targets: request.targets,
   };
 }
 
@@ -90,7 +87,7 @@ function satisfiedRule(f: DecisionFacts): Verdict | undefined {
     return { action: 'Wait', reason: Reason.WaitingForNodesReady, message: `${f.readyReplicas} of ${f.desired} nodes ready, waiting for the others to become Ready` };
   }
   if (surplus > 0) {
-    return { action: 'NoOp', reason: Reason.SurplusNodes, message: `${f.replicas} nodes match, ${f.desired} desired: ${surplus} surplus nodes are reported, never removed` };
+    return { action: 'NoOp', reason: Reason.SurplusNodes, message: surplusMessage(f.replicas, f.desired) };
   }
   return { action: 'NoOp', reason: Reason.NodesReady, message: `${f.readyReplicas} of ${f.desired} nodes ready` };
 }
@@ -104,18 +101,18 @@ function wouldRequest(f: DecisionFacts, reason: string, mode: string): Verdict {
   return {
     action: 'NoOp',
     reason,
-    message: `${mode}: would request ${request.count} nodes in ${request.vswitchIds.join(',')} (${describeCounts(f)}, shortfall ${shortfall})`,
+    message: `${mode}: would request ${request.count} nodes in ${request.targets.join(',')} (${describeCounts(f)}, shortfall ${shortfall})`,
     count: request.count,
-    vswitchIds: request.vswitchIds,
+    targets: request.targets,
   };
 }
 
 function requestingRule(f: DecisionFacts): Verdict | undefined {
-  if (f.requesting.length === 0) return undefined;
+  if (f.unresolved.length === 0) return undefined;
   return {
     action: 'Wait',
     reason: Reason.OutcomeUnknown,
-    message: outcomeUnknownMessage(f.requesting),
+    message: outcomeUnknownMessage(f.unresolved),
   };
 }
 

@@ -21,7 +21,7 @@ describe('controller: a request that never reached ACK', function () {
     expect(attempts.map((a) => a.code ?? 'accepted')).to.deep.equal(['ServiceUnavailable', 'accepted']);
     const [first, second] = s.sim.control.requests({ action: 'ScaleOutCluster' }).map((r) => Date.parse(r.time));
     expect(second! - first!, 'the retry waited for the recovery window').to.be.at.least(4000);
-    const abandoned = done.status?.tasks?.find((t) => t.state === 'abandoned');
+    const abandoned = done.status?.tasks?.find((t) => t.state === 'Abandoned');
     expect(abandoned?.count).to.equal(2);
     expect(await eventsWithReason(s, 'IntentAbandoned')).to.have.length(1);
     expect(instancesCreated(s)).to.equal(2);

@@ -44,7 +44,7 @@ describe('controller: throttling, 5xx and timeout storms', function () {
     expect(done.status?.consecutiveFailures).to.equal(0);
     expect(done.status?.nextRetryTime ?? null).to.equal(null);
     expect(await eventsWithReason(s, 'BackingOff')).to.have.length.greaterThan(0);
-    const refused = done.status?.tasks?.filter((t) => t.state === 'failed') ?? [];
+    const refused = done.status?.tasks?.filter((t) => t.state === 'Refused') ?? [];
     expect(refused.map((t) => t.message).join('\n')).to.contain('Throttling.User');
   });
 
@@ -62,7 +62,7 @@ describe('controller: throttling, 5xx and timeout storms', function () {
     expect(attempts.map((a) => a.status)).to.deep.equal([503, 503, 503]);
     expect(attempts.every((a) => a.taskId !== undefined), 'each lost answer had created a task').to.equal(true);
     await expectExactlyCreated(s, 3);
-    expect(done.status?.tasks?.filter((t) => t.state === 'success').map((t) => t.taskId)).to.have.members(attempts.map((a) => a.taskId));
+    expect(done.status?.tasks?.filter((t) => t.state === 'Succeeded').map((t) => t.taskId)).to.have.members(attempts.map((a) => a.taskId));
     expect(await eventsWithReason(s, 'TaskAdopted')).to.have.length(3);
     expect(await eventsWithReason(s, 'IntentAbandoned')).to.have.length(0);
   });
@@ -81,7 +81,7 @@ describe('controller: throttling, 5xx and timeout storms', function () {
     const attempts = scaleOutAttempts(s);
     expect(attempts.map((a) => a.faults[0])).to.deep.equal(['slow', 'lost-response', 'lost-response']);
     await expectExactlyCreated(s, 3);
-    expect(done.status?.tasks?.filter((t) => t.state === 'success')).to.have.length(3);
+    expect(done.status?.tasks?.filter((t) => t.state === 'Succeeded')).to.have.length(3);
     expect(await eventsWithReason(s, 'TaskAdopted')).to.have.length(3);
     const warnings = s.logs.join('').split('\n').filter((line) => line.includes('ScaleOutCluster failed'));
     expect(warnings.join('\n')).to.match(/ReadTimeout|RequestTimeout/);

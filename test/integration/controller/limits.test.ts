@@ -69,6 +69,6 @@ describe('controller: limits on how fast capacity is requested', function () {
     // ⌈7 / 3⌉ = 3 calls: 3, 3 and the last 1, never a partial request in between.
     expect(scaleOutAttempts(s).map((c) => c.count)).to.deep.equal([3, 3, 1]);
     expect((await clusterNodes(s)).length).to.equal(7);
-    expect(done.status?.tasks?.filter((t) => t.state === 'success').reduce((n, t) => n + t.count, 0)).to.equal(7);
+    expect(done.status?.tasks?.filter((t) => t.state === 'Succeeded').reduce((n, t) => n + t.count, 0)).to.equal(7);
   });
 });

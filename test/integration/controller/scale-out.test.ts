@@ -14,14 +14,14 @@ describe('controller: scale-out against the ACK simulator', function () {
     await s.apply(baseSpec(s.clusterId, 3));
     const ready = await eventually('Ready=True and the task finished', async () => {
       const sc = await s.get();
-      return condition(sc, 'Ready')?.status === 'True' && sc.status?.tasks?.[0]?.state === 'success' ? sc : undefined;
+      return condition(sc, 'Ready')?.status === 'True' && sc.status?.tasks?.[0]?.state === 'Succeeded' ? sc : undefined;
     });
     expect(ready.status?.replicas).to.equal(3);
     expect(ready.status?.readyReplicas).to.equal(3);
     expect(ready.status?.inFlightReplicas).to.equal(0);
     expect(ready.status?.observedGeneration).to.equal(ready.metadata.generation);
     const [task] = ready.status?.tasks ?? [];
-    expect(task).to.include({ state: 'success', count: 3 });
+    expect(task).to.include({ state: 'Succeeded', count: 3 });
     expect(task?.taskId).to.match(/^T-[0-9a-f]{24}$/);
     const calls = s.scaleOutCalls();
     expect(calls.map((c) => c.count)).to.deep.equal([3]);

@@ -38,11 +38,11 @@ describe('controller: failed scale-out tasks', function () {
     expect(instancesFailed(s)).to.equal(3);
     expect((await clusterNodes(s)).length).to.equal(3);
 
-    const failed = taskIn(done, 'failed');
+    const failed = taskIn(done, 'Failed');
     expect(failed).to.include({ count: 3, failedCount: 3 });
     expect(failed.instanceIds).to.deep.equal([]);
     expect(failed.message).to.contain('no bare metal left');
-    expect(taskIn(done, 'success')).to.include({ count: 3 });
+    expect(taskIn(done, 'Succeeded')).to.include({ count: 3 });
 
     expect(backedOff(history), 'a status with consecutiveFailures ≥ 1, nextRetryTime and Reconciling=BackingOff').to.equal(true);
     expect(done.status?.consecutiveFailures).to.equal(0);
@@ -67,7 +67,7 @@ describe('controller: failed scale-out tasks', function () {
     expect(instancesFailed(s)).to.equal(2);
     expect((await clusterNodes(s)).length).to.equal(4);
 
-    const failed = taskIn(done, 'failed');
+    const failed = taskIn(done, 'Failed');
     expect(failed).to.include({ count: 4, failedCount: 2 });
     expect(failed.instanceIds).to.have.length(2);
     // The two delivered nodes of the failed task are the ones that joined.

@@ -33,7 +33,7 @@ describe('controller process: SIGKILL and restart', function () {
     await readyWith(scenario, REPLICAS);
     const sc = await scenario.get();
     const record = sc.status?.tasks?.find((t) => t.intentId === intent?.intentId);
-    expect(record, 'the same intent now carries the task id').to.include({ taskId: task.taskId, state: 'success', count: REPLICAS });
+    expect(record, 'the same intent now carries the task id').to.include({ taskId: task.taskId, state: 'Succeeded', count: REPLICAS });
     const adopted = await eventually('a TaskAdopted event', async () => {
       const events = await scenario.events('TaskAdopted');
       return events.length > 0 ? events : undefined;
@@ -54,7 +54,7 @@ describe('controller process: SIGKILL and restart', function () {
     await scenario.apply(baseSpec(scenario.clusterId, REPLICAS));
     const running = await eventually('the task id recorded in status', async () => {
       const record = (await scenario.get()).status?.tasks?.[0];
-      return record?.state === 'running' && record.taskId !== undefined ? record : undefined;
+      return record?.state === 'Running' && record.taskId !== undefined ? record : undefined;
     });
     expect(onlyTask(scenario)).to.include({ taskId: running.taskId, state: 'running' });
 
@@ -68,7 +68,7 @@ describe('controller process: SIGKILL and restart', function () {
     await readyWith(scenario, REPLICAS);
 
     const record = (await scenario.get()).status?.tasks?.find((t) => t.intentId === running.intentId);
-    expect(record).to.include({ taskId: running.taskId, state: 'success' });
+    expect(record).to.include({ taskId: running.taskId, state: 'Succeeded' });
     expect(scenario.requestedNodes()).to.equal(REPLICAS);
     expect(scenario.scaleOutRecords()).to.equal(1);
     expect(scenario.sim.control.requests({ action: 'DescribeClusterTasks' }), 'no recovery was needed: the task id was on record').to.have.length(0);

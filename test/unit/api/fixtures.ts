@@ -54,7 +54,7 @@ export const fullStatus: DeepRequired<SandboxCapacityStatus> = {
       requestId: '687C5BAA-D103-4993-884B-C35E4314A1E1',
       count: 2,
       vswitchIds: ['vsw-aaa'],
-      state: 'failed',
+      state: 'Failed',
       startTime: '2026-11-26T10:00:00Z',
       completionTime: '2026-11-26T10:12:00Z',
       instanceIds: ['i-8vb2y0cdlriptkfer0ir'],

@@ -6,6 +6,7 @@ import {
   API_VERSION,
   GROUP,
   KIND,
+  LEGACY_TASK_STATES,
   PLURAL,
   SANDBOX_RUNTIME_LABEL,
   SANDBOX_RUNTIME_VALUE,
@@ -108,7 +109,8 @@ describe('SandboxCapacity types agree with the CRD schema', () => {
     const unions: Record<string, readonly string[]> = {
       'spec.scaleOut.instanceChargeType': allOf<InstanceChargeType>()(['PostPaid', 'PrePaid']),
       'spec.nodeSelector.matchExpressions[].operator': allOf<LabelSelectorRequirement['operator']>()(['In', 'NotIn', 'Exists', 'DoesNotExist']),
-      'status.tasks[].state': allOf<TaskState>()(['Requesting', 'running', 'success', 'failed', 'timedOut', 'abandoned']),
+      // The current spellings, plus the ones v0.1 wrote (still accepted, read as their current form).
+      'status.tasks[].state': [...allOf<TaskState>()(['Requesting', 'Running', 'Succeeded', 'Failed', 'TimedOut', 'Refused', 'Abandoned']), ...Object.keys(LEGACY_TASK_STATES)],
       'status.lastDecision.action': allOf<LastDecision['action']>()(['NoOp', 'ScaleOut', 'Wait', 'Blocked']),
       'status.conditions[].status': allOf<Condition['status']>()(['True', 'False', 'Unknown']),
       // DiskSpec.category is a plain string (the lists differ per disk); the values come from ACK's document.

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import { delayFor, exponentialDelayMs, isBackingOff, registerFailure, resetFailures } from '../../../src/controller/core/backoff.js';
-import { THROTTLE_MAX_BACKOFF_MS } from '../../../src/controller/core/constants.js';
+import { delayFor, exponentialDelayMs, isBackingOff, registerFailure, resetFailures, THROTTLE_MAX_BACKOFF_MS } from '../../../src/controller/core/failures.js';
 import { SECOND, T0, constantRandom, iso } from './helpers.js';
 
 const BACKOFF = { initialMs: 10 * SECOND, maxMs: 600 * SECOND };

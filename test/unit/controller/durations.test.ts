@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { formatDuration, parseDuration, tryParseDuration } from '../../../src/controller/core/durations.js';
+import { formatDuration, parseDuration, tryParseDuration } from '../../../src/controller/core/time.js';
 
 describe('controller/core durations', () => {
   const valid: [string, number][] = [

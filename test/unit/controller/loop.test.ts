@@ -2,14 +2,11 @@
 // plan → persist intent → call → fold outcome; poll tasks → fold; recover unknown intents → fold.
 import { expect } from 'chai';
 import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
-import type { CloudErrorInfo } from '../../../src/cloud/errors.js';
-import { INTENT_RECOVERY_WINDOW_MS, INTENT_TAG_KEY } from '../../../src/controller/core/constants.js';
-import { recoverIntent } from '../../../src/controller/core/intent-recovery.js';
+import type { CloudErrorInfo } from '../../../src/cloud/ack-api.js';
+import { INTENT_RECOVERY_WINDOW_MS, recoverIntent, type ClusterTask } from '../../../src/controller/core/recovery.js';
+import { INTENT_TAG_KEY } from '../../../src/api/sandbox-capacity.js';
 import { plan } from '../../../src/controller/core/plan.js';
-import type { ClusterTask } from '../../../src/controller/core/recovery.js';
-import { recordScaleOutAccepted, recordScaleOutFailed } from '../../../src/controller/core/scale-out-outcome.js';
-import { foldTaskInfo } from '../../../src/controller/core/task-fold.js';
-import type { TaskInfo } from '../../../src/controller/core/task-info.js';
+import { recordScaleOutAccepted, recordScaleOutFailed, foldTaskInfo, type TaskInfo } from '../../../src/controller/core/outcomes.js';
 import type { ObservedNode, PlannedEvent } from '../../../src/controller/core/types.js';
 import { SECOND, T0, capacity, conditionOf, constantRandom, iso, node } from './helpers.js';
 
@@ -71,7 +68,7 @@ class World {
   /** Steps 2 and 3 of a reconcile: poll running tasks, recover intents whose outcome is unknown. */
   private refresh(random: () => number): void {
     for (const record of this.resource.status?.tasks ?? []) {
-      if ((record.state === 'running' || record.state === 'timedOut') && record.taskId !== undefined) {
+      if ((record.state === 'Running' || record.state === 'TimedOut') && record.taskId !== undefined) {
         this.apply(foldTaskInfo(this.resource, record.taskId, this.info(record.taskId), this.now, random));
       }
       if (record.state === 'Requesting') this.apply(recoverIntent(this.resource, record.intentId, this.clusterTasks(), this.now, { random }));
@@ -84,7 +81,7 @@ class World {
     this.refresh(random);
     const decision = plan({ capacity: this.resource, nodes: this.nodes, now: this.now, random });
     this.apply(decision);
-    const request = decision.scaleOut;
+    const request = decision.request;
     if (request === undefined) return;
     const result = this.call(request.count, request.vswitchIds[0] ?? '', request.intentId);
     if (options.crashAfterCall === true) return;

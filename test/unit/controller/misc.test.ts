@@ -1,12 +1,10 @@
 import { expect } from 'chai';
-import type { CloudErrorInfo } from '../../../src/cloud/errors.js';
-import { toBlocked } from '../../../src/controller/core/blocked.js';
-import { POLL_RUNNING_MS, POLL_TIMED_OUT_MS } from '../../../src/controller/core/constants.js';
-import { delayPolicyFor, describeCloudError } from '../../../src/controller/core/error-policy.js';
-import { makeIntentId } from '../../../src/controller/core/intent.js';
+import type { CloudErrorInfo } from '../../../src/cloud/ack-api.js';
+import { CLOUD_STALL_REASONS, ERROR_POLICY, delayPolicyFor, describeCloudError, stallReasonFor, toBlocked } from '../../../src/controller/core/failures.js';
+import { POLL_RUNNING_MS, POLL_TIMED_OUT_MS, isPollDue } from '../../../src/controller/core/schedule.js';
+import { makeIntentId } from '../../../src/controller/core/tasks.js';
 import { Reason } from '../../../src/controller/core/reasons.js';
-import { isPollDue } from '../../../src/controller/core/requeue.js';
-import { readSettings } from '../../../src/controller/core/settings.js';
+import { readSettings, settingsOf } from '../../../src/controller/core/settings.js';
 import { MINUTE, SECOND, T0, baseSpec, capacity, constantRandom, iso, nodes, planAt, record } from './helpers.js';
 
 function deepFreeze<T>(value: T): T {
@@ -20,7 +18,7 @@ function deepFreeze<T>(value: T): T {
 describe('controller/core helpers and purity', () => {
   it('plan never mutates its input and gives the same answer for the same input', () => {
     const resource = deepFreeze(
-      capacity({ spec: { replicas: 9 }, status: { tasks: [record({ state: 'running', taskId: 'T-1', count: 2, startTime: iso(T0 - 40 * MINUTE) })], conditions: [] } }),
+      capacity({ spec: { replicas: 9 }, status: { tasks: [record({ state: 'Running', taskId: 'T-1', count: 2, startTime: iso(T0 - 40 * MINUTE) })], conditions: [] } }),
     );
     const observed = deepFreeze(nodes(3));
     const first = planAt(resource, observed, T0);
@@ -37,14 +35,14 @@ describe('controller/core helpers and purity', () => {
   });
 
   describe('poll due', () => {
-    const running = record({ state: 'running', taskId: 'T-1' });
-    const timedOut = record({ state: 'timedOut', taskId: 'T-2' });
+    const running = record({ state: 'Running', taskId: 'T-1' });
+    const timedOut = record({ state: 'TimedOut', taskId: 'T-2' });
     it('never polled: due an interval after the task started (at once for a task found after a restart)', () => {
-      const justAccepted = record({ state: 'running', taskId: 'T-1', startTime: iso(T0) });
+      const justAccepted = record({ state: 'Running', taskId: 'T-1', startTime: iso(T0) });
       expect(isPollDue(justAccepted, undefined, T0 + 1000)).to.equal(false);
       expect(isPollDue(justAccepted, undefined, T0 + POLL_RUNNING_MS)).to.equal(true);
       expect(isPollDue(justAccepted, undefined, T0 + 3600_000)).to.equal(true);
-      expect(isPollDue(record({ state: 'running', taskId: 'T-1', startTime: 'garbage' }), undefined, T0)).to.equal(true);
+      expect(isPollDue(record({ state: 'Running', taskId: 'T-1', startTime: 'garbage' }), undefined, T0)).to.equal(true);
     });
     it('running: every 10 s', () => {
       expect(isPollDue(running, T0, T0 + POLL_RUNNING_MS - 1)).to.equal(false);
@@ -55,8 +53,8 @@ describe('controller/core helpers and purity', () => {
       expect(isPollDue(timedOut, T0, T0 + POLL_TIMED_OUT_MS)).to.equal(true);
     });
     it('never for Requesting, finished or id-less records', () => {
-      for (const state of ['Requesting', 'success', 'failed', 'abandoned'] as const) expect(isPollDue(record({ state, taskId: 'T' }), undefined, T0)).to.equal(false);
-      expect(isPollDue(record({ state: 'running' }), undefined, T0)).to.equal(false);
+      for (const state of ['Requesting', 'Succeeded', 'Failed', 'Abandoned'] as const) expect(isPollDue(record({ state, taskId: 'T' }), undefined, T0)).to.equal(false);
+      expect(isPollDue(record({ state: 'Running' }), undefined, T0)).to.equal(false);
     });
   });
 
@@ -86,6 +84,18 @@ describe('controller/core helpers and purity', () => {
       expect(describeCloudError(info('transient', { code: 'X', message: 'X happened' }))).to.equal('X happened');
       expect(describeCloudError(info('transient', { code: 'X', message: '' }))).to.equal('X');
     });
+  });
+
+  it('one table decides which kinds stall, and the stall reasons the status remembers derive from it', () => {
+    const kinds = Object.keys(ERROR_POLICY) as (keyof typeof ERROR_POLICY)[];
+    expect(kinds.filter((kind) => stallReasonFor({ kind }) !== undefined)).to.have.members(['quota', 'invalidRequest', 'permission', 'auth', 'notFound']);
+    expect([...CLOUD_STALL_REASONS]).to.have.members([Reason.QuotaExceeded, Reason.InvalidRequest, Reason.PermissionDenied, Reason.AuthenticationFailed, Reason.ClusterNotFound]);
+  });
+
+  it('settingsOf parses a spec object once and gives the same answer as readSettings', () => {
+    const spec = baseSpec();
+    expect(settingsOf(spec)).to.equal(settingsOf(spec));
+    expect(settingsOf(spec)).to.deep.equal(readSettings(spec));
   });
 
   it('toBlocked turns stall kinds of read errors into a Blocked, others into nothing', () => {

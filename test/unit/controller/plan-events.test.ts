@@ -14,14 +14,14 @@ interface Scenario {
 const scenarios: Scenario[] = [
   { name: 'up to date', resource: capacity(), nodes: nodes(3) },
   { name: 'surplus', resource: capacity(), nodes: nodes(5) },
-  { name: 'waiting for a running task', resource: capacity({ status: { tasks: [record({ state: 'running', taskId: 'T-1', count: 3 })] } }), nodes: [] },
-  { name: 'timed-out task', resource: capacity({ status: { tasks: [record({ state: 'running', taskId: 'T-1', count: 3, startTime: iso(T0 - 40 * MINUTE) })] } }), nodes: [] },
+  { name: 'waiting for a running task', resource: capacity({ status: { tasks: [record({ state: 'Running', taskId: 'T-1', count: 3 })] } }), nodes: [] },
+  { name: 'timed-out task', resource: capacity({ status: { tasks: [record({ state: 'Running', taskId: 'T-1', count: 3, startTime: iso(T0 - 40 * MINUTE) })] } }), nodes: [] },
   { name: 'paused', resource: capacity({ spec: { paused: true } }), nodes: [] },
   { name: 'dry run', resource: capacity(), nodes: [], extra: { dryRun: true } },
   { name: 'blocked', resource: capacity(), nodes: [], extra: { blocked: { reason: Reason.SecretKeyMissing, message: 'Secret s has no key password' } } },
   { name: 'backing off', resource: capacity({ status: { consecutiveFailures: 1, nextRetryTime: iso(T0 + MINUTE) } }), nodes: [] },
   { name: 'scale-out', resource: capacity(), nodes: [] },
-  { name: 'in-flight cap', resource: capacity({ spec: { replicas: 100 }, status: { tasks: [record({ state: 'running', taskId: 'T-1', count: 40 })] } }), nodes: [] },
+  { name: 'in-flight cap', resource: capacity({ spec: { replicas: 100 }, status: { tasks: [record({ state: 'Running', taskId: 'T-1', count: 40 })] } }), nodes: [] },
 ];
 
 describe('controller/core plan: events, idempotence, conditions', () => {
@@ -31,8 +31,8 @@ describe('controller/core plan: events, idempotence, conditions', () => {
         const first = planAt(scenario.resource, scenario.nodes, T0, scenario.extra);
         const second = planAt(withStatus(scenario.resource, first.status), scenario.nodes, T0, scenario.extra);
         expect(second.events, 'events').to.deep.equal([]);
-        expect(second.scaleOut, 'scale-out').to.equal(undefined);
-        if (first.scaleOut === undefined) {
+        expect(second.request, 'scale-out').to.equal(undefined);
+        if (first.request === undefined) {
           expect(second.status).to.deep.equal(first.status);
         } else {
           expect(second.status.tasks).to.deep.equal(first.status.tasks);
@@ -46,7 +46,7 @@ describe('controller/core plan: events, idempotence, conditions', () => {
     it('is reported in the Ready condition and by one SurplusNodes event, never acted on', () => {
       const resource = capacity();
       const first = planAt(resource, nodes(5), T0);
-      expect(first.scaleOut).to.equal(undefined);
+      expect(first.request).to.equal(undefined);
       expect(conditionOf(first.status, 'Ready')).to.include({ status: 'True', reason: Reason.SurplusNodes });
       expect(conditionOf(first.status, 'Ready').message).to.contain('2 surplus');
       expect(first.events.map((e) => [e.type, e.reason])).to.deep.equal([['Warning', EventReason.SurplusNodes]]);
@@ -72,7 +72,7 @@ describe('controller/core plan: events, idempotence, conditions', () => {
 
   describe('conditions', () => {
     it('lastTransitionTime is kept while the status stays the same, even if the message changes', () => {
-      const resource = capacity({ spec: { replicas: 5 }, status: { tasks: [record({ state: 'running', taskId: 'T-1', count: 5 })] } });
+      const resource = capacity({ spec: { replicas: 5 }, status: { tasks: [record({ state: 'Running', taskId: 'T-1', count: 5 })] } });
       const first = planAt(resource, [], T0);
       const second = planAt(withStatus(resource, first.status), [node('a', { instanceId: 'i-a' })], T0 + MINUTE);
       expect(conditionOf(second.status, 'Ready')).to.include({ status: 'False', lastTransitionTime: iso(T0) });
@@ -80,7 +80,7 @@ describe('controller/core plan: events, idempotence, conditions', () => {
     });
 
     it('lastTransitionTime moves when the status flips', () => {
-      const resource = capacity({ status: { tasks: [record({ state: 'running', taskId: 'T-1', count: 3 })] } });
+      const resource = capacity({ status: { tasks: [record({ state: 'Running', taskId: 'T-1', count: 3 })] } });
       const first = planAt(resource, [], T0);
       const done = planAt(withStatus(resource, first.status), nodes(3), T0 + 5 * MINUTE);
       expect(conditionOf(done.status, 'Ready')).to.include({ status: 'True', lastTransitionTime: iso(T0 + 5 * MINUTE) });

@@ -18,7 +18,7 @@ describe('controller/core plan: rules', () => {
 
     it('requests nothing but reports counts and what it would request', () => {
       const decision = planAt(paused, nodes(2), T0);
-      expect(decision.scaleOut).to.equal(undefined);
+      expect(decision.request).to.equal(undefined);
       expect(decision.status).to.include({ replicas: 2, readyReplicas: 2, inFlightReplicas: 0 });
       expect(decision.status.lastDecision).to.deep.include({ action: 'NoOp', reason: Reason.Paused, count: 3 });
       expect(decision.status.lastDecision?.message).to.contain('would request 3 nodes in vsw-aaa');
@@ -40,7 +40,7 @@ describe('controller/core plan: rules', () => {
     it('unpausing (a new generation) requests', () => {
       const first = planAt(paused, nodes(2), T0);
       const resumed = withSpec(withStatus(paused, first.status), { paused: false });
-      expect(planAt(resumed, nodes(2), T0 + SECOND).scaleOut?.count).to.equal(3);
+      expect(planAt(resumed, nodes(2), T0 + SECOND).request?.count).to.equal(3);
     });
   });
 
@@ -49,7 +49,7 @@ describe('controller/core plan: rules', () => {
 
     it('requests nothing, records the would-be request, emits one DryRun event', () => {
       const decision = planAt(resource, nodes(1), T0, { dryRun: true });
-      expect(decision.scaleOut).to.equal(undefined);
+      expect(decision.request).to.equal(undefined);
       expect(decision.status.lastDecision).to.deep.include({ action: 'NoOp', reason: Reason.DryRun, count: 3 });
       expect(decision.events.map((e) => e.reason)).to.deep.equal([EventReason.DryRun]);
       const again = planAt(withStatus(resource, decision.status), nodes(1), T0 + MINUTE, { dryRun: true });
@@ -65,12 +65,12 @@ describe('controller/core plan: rules', () => {
   });
 
   describe('backoff', () => {
-    const failed = record({ state: 'failed', taskId: 'T-1', count: 3, failedCount: 3, instanceIds: [], completionTime: iso(T0), message: 'task T-1 ended fail: 0 of 3 nodes created, 3 failed' });
+    const failed = record({ state: 'Failed', taskId: 'T-1', count: 3, failedCount: 3, instanceIds: [], completionTime: iso(T0), message: 'task T-1 ended fail: 0 of 3 nodes created, 3 failed' });
     const backingOff = capacity({ status: { tasks: [failed], consecutiveFailures: 2, nextRetryTime: iso(T0 + 40 * SECOND) } });
 
     it('never requests before nextRetryTime; says until when and why; requeues at that time', () => {
       const decision = planAt(backingOff, [], T0 + 10 * SECOND);
-      expect(decision.scaleOut).to.equal(undefined);
+      expect(decision.request).to.equal(undefined);
       expect(decision.status.lastDecision).to.include({ action: 'Wait', reason: Reason.BackingOff });
       expect(decision.status.lastDecision?.message).to.equal(`retrying after ${iso(T0 + 40 * SECOND)} (2 consecutive failures; last: task T-1 ended fail: 0 of 3 nodes created, 3 failed)`);
       expect(decision.status).to.include({ consecutiveFailures: 2, nextRetryTime: iso(T0 + 40 * SECOND) });
@@ -79,7 +79,7 @@ describe('controller/core plan: rules', () => {
 
     it('at nextRetryTime it requests again and clears nextRetryTime, keeping the count until a success', () => {
       const decision = planAt(backingOff, [], T0 + 40 * SECOND);
-      expect(decision.scaleOut?.count).to.equal(3);
+      expect(decision.request?.count).to.equal(3);
       expect(decision.status).to.include({ consecutiveFailures: 2, nextRetryTime: null });
     });
 
@@ -95,7 +95,7 @@ describe('controller/core plan: rules', () => {
 
     it('while the generation is unchanged and backoff.max has not passed: Blocked, nothing requested, no new event', () => {
       const decision = planAt(stalled(1), [], T0 + MINUTE);
-      expect(decision.scaleOut).to.equal(undefined);
+      expect(decision.request).to.equal(undefined);
       expect(decision.status.lastDecision).to.include({ action: 'Blocked', reason: Reason.QuotaExceeded });
       expect(conditionOf(decision.status, 'Stalled')).to.include({ status: 'True', reason: Reason.QuotaExceeded, lastTransitionTime: iso(T0) });
       expect(decision.events).to.deep.equal([]);
@@ -104,14 +104,14 @@ describe('controller/core plan: rules', () => {
 
     it('a spec change (new generation) lifts the stall at once', () => {
       const decision = planAt(stalled(2), [], T0 + MINUTE);
-      expect(decision.scaleOut?.count).to.equal(3);
+      expect(decision.request?.count).to.equal(3);
       expect(decision.status.nextRetryTime).to.equal(null);
       expect(conditionOf(decision.status, 'Stalled')).to.include({ status: 'False', reason: Reason.NotStalled });
     });
 
     it('after backoff.max the request is retried', () => {
       const decision = planAt(stalled(1), [], T0 + 10 * MINUTE);
-      expect(decision.scaleOut?.count).to.equal(3);
+      expect(decision.request?.count).to.equal(3);
     });
   });
 
@@ -121,7 +121,7 @@ describe('controller/core plan: rules', () => {
     it('stalls naming the Secret, requests nothing, emits Stalled once', () => {
       const resource = capacity();
       const decision = planAt(resource, [], T0, { blocked });
-      expect(decision.scaleOut).to.equal(undefined);
+      expect(decision.request).to.equal(undefined);
       expect(conditionOf(decision.status, 'Stalled')).to.include({ status: 'True', reason: Reason.SecretNotFound, message: blocked.message });
       expect(decision.status.lastDecision).to.include({ action: 'Blocked' });
       expect(decision.events.map((e) => e.reason)).to.deep.equal([EventReason.Stalled]);
@@ -138,7 +138,7 @@ describe('controller/core plan: rules', () => {
       const resource = capacity();
       const first = planAt(resource, [], T0, { blocked });
       const second = planAt(withStatus(resource, first.status), [], T0 + SECOND);
-      expect(second.scaleOut?.count).to.equal(3);
+      expect(second.request?.count).to.equal(3);
       expect(conditionOf(second.status, 'Stalled').status).to.equal('False');
     });
   });
@@ -152,7 +152,7 @@ describe('controller/core plan: rules', () => {
     for (const [name, options, field] of cases) {
       it(`${name}: Stalled InvalidSpec naming ${field}, nothing requested`, () => {
         const decision = planAt(capacity(options), [], T0);
-        expect(decision.scaleOut).to.equal(undefined);
+        expect(decision.request).to.equal(undefined);
         expect(conditionOf(decision.status, 'Stalled')).to.include({ status: 'True', reason: Reason.InvalidSpec });
         expect(conditionOf(decision.status, 'Stalled').message).to.contain(field);
       });

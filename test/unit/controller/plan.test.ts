@@ -1,14 +1,15 @@
 import { expect } from 'chai';
-import { INTENT_TAG_KEY, POLL_RUNNING_MS, POLL_TIMED_OUT_MS, REQUEUE_AFTER_PARTIAL_SCALE_OUT_MS } from '../../../src/controller/core/constants.js';
+import { INTENT_TAG_KEY } from '../../../src/api/sandbox-capacity.js';
+import { dueCloudWork, POLL_RUNNING_MS, POLL_TIMED_OUT_MS, REQUEUE_AFTER_PARTIAL_SCALE_OUT_MS } from '../../../src/controller/core/schedule.js';
 import { Reason } from '../../../src/controller/core/reasons.js';
 import { MINUTE, SECOND, T0, capacity, conditionOf, iso, node, nodes, planAt, record, withSpec } from './helpers.js';
 
 describe('controller/core plan: counting and scale-out', () => {
   it('empty cluster, replicas 3 → one request for 3 nodes, intent recorded before the call', () => {
     const decision = planAt(capacity(), [], T0);
-    expect(decision.scaleOut).to.deep.include({ count: 3, vswitchIds: ['vsw-aaa'] });
-    const intentId = decision.scaleOut?.intentId ?? '';
-    expect(decision.scaleOut?.intentTag).to.deep.equal({ key: INTENT_TAG_KEY, value: intentId });
+    expect(decision.request).to.deep.include({ count: 3, vswitchIds: ['vsw-aaa'] });
+    const intentId = decision.request?.intentId ?? '';
+    expect(decision.request?.intentTag).to.deep.equal({ key: INTENT_TAG_KEY, value: intentId });
     expect(decision.status.tasks).to.deep.equal([
       { intentId, count: 3, vswitchIds: ['vsw-aaa'], state: 'Requesting', startTime: iso(T0), message: 'requesting 3 nodes in vsw-aaa' },
     ]);
@@ -19,67 +20,67 @@ describe('controller/core plan: counting and scale-out', () => {
 
   it('enough ready nodes → nothing to do, Ready/not Reconciling/not Stalled, no requeue', () => {
     const decision = planAt(capacity(), nodes(3), T0);
-    expect(decision.scaleOut).to.equal(undefined);
+    expect(decision.request).to.equal(undefined);
     expect(decision.status.lastDecision).to.include({ action: 'NoOp', reason: Reason.NodesReady });
     expect(conditionOf(decision.status, 'Ready')).to.include({ status: 'True', reason: Reason.NodesReady, message: '3 of 3 nodes ready' });
     expect(conditionOf(decision.status, 'Reconciling').status).to.equal('False');
     expect(conditionOf(decision.status, 'Stalled').status).to.equal('False');
-    expect(decision.pollTaskIds).to.deep.equal([]);
+    expect(dueCloudWork(decision.status, new Map(), T0)).to.deep.equal({ pollTaskIds: [], recoverIntentIds: [] });
     expect(decision.requeueAfterMs).to.equal(undefined);
   });
 
   it('a node being deleted does not count: exactly one replacement is requested', () => {
     const decision = planAt(capacity(), [...nodes(2), node('gone', { instanceId: 'i-gone', deleting: true })], T0);
     expect(decision.status.replicas).to.equal(2);
-    expect(decision.scaleOut?.count).to.equal(1);
+    expect(decision.request?.count).to.equal(1);
   });
 
   it('nodes present but not Ready are not replaced: wait for readiness', () => {
     const decision = planAt(capacity(), [...nodes(2), node('slow', { ready: false })], T0);
-    expect(decision.scaleOut).to.equal(undefined);
+    expect(decision.request).to.equal(undefined);
     expect(decision.status).to.include({ replicas: 3, readyReplicas: 2 });
     expect(conditionOf(decision.status, 'Ready')).to.include({ status: 'False', reason: Reason.WaitingForNodesReady });
   });
 
   it('raising replicas requests exactly the difference', () => {
     const decision = planAt(capacity({ spec: { replicas: 7 } }), nodes(3), T0);
-    expect(decision.scaleOut?.count).to.equal(4);
+    expect(decision.request?.count).to.equal(4);
   });
 
   it('replicas 0 on an empty cluster: nothing', () => {
     const decision = planAt(capacity({ spec: { replicas: 0 } }), [], T0);
-    expect(decision.scaleOut).to.equal(undefined);
+    expect(decision.request).to.equal(undefined);
     expect(conditionOf(decision.status, 'Ready').status).to.equal('True');
   });
 
   it('a running task covering the shortfall: wait for it, poll it every 10 s', () => {
-    const running = record({ state: 'running', taskId: 'T-1', count: 2, startTime: iso(T0) });
+    const running = record({ state: 'Running', taskId: 'T-1', count: 2, startTime: iso(T0) });
     const decision = planAt(capacity({ status: { tasks: [running] } }), nodes(1), T0 + MINUTE);
-    expect(decision.scaleOut).to.equal(undefined);
+    expect(decision.request).to.equal(undefined);
     expect(decision.status.inFlightReplicas).to.equal(2);
     expect(decision.status.lastDecision).to.include({ action: 'Wait', reason: Reason.WaitingForNodes });
     expect(conditionOf(decision.status, 'Ready').message).to.contain('T-1');
-    expect(decision.pollTaskIds).to.deep.equal(['T-1']);
+    expect(dueCloudWork(decision.status, new Map(), T0 + MINUTE).pollTaskIds).to.deep.equal(['T-1']);
     expect(decision.requeueAfterMs).to.equal(POLL_RUNNING_MS);
   });
 
   it('a running task that delivered some nodes only counts the rest', () => {
-    const running = record({ state: 'running', taskId: 'T-1', count: 3, instanceIds: ['i-n-0', 'i-n-1'] });
+    const running = record({ state: 'Running', taskId: 'T-1', count: 3, instanceIds: ['i-n-0', 'i-n-1'] });
     const covered = planAt(capacity({ spec: { replicas: 3 }, status: { tasks: [running] } }), nodes(2), T0 + MINUTE);
     expect(covered.status.inFlightReplicas).to.equal(1);
-    expect(covered.scaleOut).to.equal(undefined);
+    expect(covered.request).to.equal(undefined);
     const more = planAt(capacity({ spec: { replicas: 5 }, status: { tasks: [running] } }), nodes(2), T0 + MINUTE);
-    expect(more.scaleOut?.count).to.equal(2);
+    expect(more.request?.count).to.equal(2);
   });
 
   describe('join grace period', () => {
-    const finished = record({ state: 'success', taskId: 'T-1', count: 2, instanceIds: ['i-x', 'i-y'], failedCount: 0, completionTime: iso(T0) });
+    const finished = record({ state: 'Succeeded', taskId: 'T-1', count: 2, instanceIds: ['i-x', 'i-y'], failedCount: 0, completionTime: iso(T0) });
     const resource = capacity({ spec: { replicas: 2 }, status: { tasks: [finished] } });
 
     it('instances of a finished task that have not joined count as in flight within the grace period', () => {
       const decision = planAt(resource, [], T0 + 5 * MINUTE);
       expect(decision.status.inFlightReplicas).to.equal(2);
-      expect(decision.scaleOut).to.equal(undefined);
+      expect(decision.request).to.equal(undefined);
       expect(decision.requeueAfterMs).to.equal(5 * MINUTE);
     });
 
@@ -90,7 +91,7 @@ describe('controller/core plan: counting and scale-out', () => {
 
     it('after the grace period they no longer count and are requested again', () => {
       const decision = planAt(resource, [node('x', { instanceId: 'i-x' })], T0 + 10 * MINUTE);
-      expect(decision.scaleOut?.count).to.equal(1);
+      expect(decision.request?.count).to.equal(1);
       expect(decision.status.inFlightReplicas).to.equal(1); // only the new intent
     });
   });
@@ -98,38 +99,38 @@ describe('controller/core plan: counting and scale-out', () => {
   describe('limits', () => {
     it('a shortfall larger than maxNodesPerScaleOut is split; the rest is requested soon after', () => {
       const decision = planAt(capacity({ spec: { replicas: 50 } }), [], T0);
-      expect(decision.scaleOut?.count).to.equal(20);
+      expect(decision.request?.count).to.equal(20);
       expect(decision.requeueAfterMs).to.equal(REQUEUE_AFTER_PARTIAL_SCALE_OUT_MS);
     });
 
     it('the request never makes in-flight exceed maxInFlightNodes', () => {
-      const running = record({ state: 'running', taskId: 'T-1', count: 20 });
+      const running = record({ state: 'Running', taskId: 'T-1', count: 20 });
       const decision = planAt(capacity({ spec: { replicas: 50 }, status: { tasks: [running] } }), [], T0);
-      expect(decision.scaleOut?.count).to.equal(20);
+      expect(decision.request?.count).to.equal(20);
       expect(decision.status.inFlightReplicas).to.equal(40);
     });
 
     it('only whole requests: room for 5 of a wanted 20 waits for the joins instead of asking for 5', () => {
-      const running = record({ state: 'running', taskId: 'T-1', count: 35 });
+      const running = record({ state: 'Running', taskId: 'T-1', count: 35 });
       const decision = planAt(capacity({ spec: { replicas: 50 }, status: { tasks: [running] } }), [], T0);
-      expect(decision.scaleOut).to.equal(undefined);
+      expect(decision.request).to.equal(undefined);
       expect(decision.status.lastDecision).to.include({ action: 'Wait', reason: Reason.InFlightLimit });
       // The last piece of a shortfall is whole however small: 35 in flight, 3 missing → 3.
       const tail = planAt(capacity({ spec: { replicas: 38 }, status: { tasks: [running] } }), [], T0);
-      expect(tail.scaleOut?.count).to.equal(3);
+      expect(tail.request?.count).to.equal(3);
     });
 
     it('maxInFlightNodes below maxNodesPerScaleOut: requests of maxInFlightNodes, one at a time', () => {
       const limits = { maxNodesPerScaleOut: 20, maxInFlightNodes: 8 };
-      expect(planAt(capacity({ spec: { replicas: 50 }, limits }), [], T0).scaleOut?.count).to.equal(8);
-      const running = record({ state: 'running', taskId: 'T-1', count: 8 });
-      expect(planAt(capacity({ spec: { replicas: 50 }, limits, status: { tasks: [running] } }), [], T0).scaleOut).to.equal(undefined);
+      expect(planAt(capacity({ spec: { replicas: 50 }, limits }), [], T0).request?.count).to.equal(8);
+      const running = record({ state: 'Running', taskId: 'T-1', count: 8 });
+      expect(planAt(capacity({ spec: { replicas: 50 }, limits, status: { tasks: [running] } }), [], T0).request).to.equal(undefined);
     });
 
     it('at the in-flight cap: wait (InFlightLimit), nothing requested', () => {
-      const running = record({ state: 'running', taskId: 'T-1', count: 40 });
+      const running = record({ state: 'Running', taskId: 'T-1', count: 40 });
       const decision = planAt(capacity({ spec: { replicas: 50 }, status: { tasks: [running] } }), [], T0);
-      expect(decision.scaleOut).to.equal(undefined);
+      expect(decision.request).to.equal(undefined);
       expect(decision.status.lastDecision).to.include({ action: 'Wait', reason: Reason.InFlightLimit });
     });
 
@@ -141,44 +142,44 @@ describe('controller/core plan: counting and scale-out', () => {
   it('never requests while an intent outcome is unknown, even with a shortfall', () => {
     const requesting = record({ state: 'Requesting', intentId: 'sbc-x', count: 1 });
     const decision = planAt(capacity({ spec: { replicas: 10 }, status: { tasks: [requesting] } }), [], T0);
-    expect(decision.scaleOut).to.equal(undefined);
+    expect(decision.request).to.equal(undefined);
     expect(decision.status.lastDecision).to.include({ action: 'Wait', reason: Reason.OutcomeUnknown });
-    expect(decision.recoverIntentIds).to.deep.equal(['sbc-x']);
+    expect(dueCloudWork(decision.status, new Map(), T0).recoverIntentIds).to.deep.equal(['sbc-x']);
     expect(decision.requeueAfterMs).to.equal(10 * SECOND);
   });
 
   describe('timeouts', () => {
-    const running = record({ state: 'running', taskId: 'T-1', count: 2, startTime: iso(T0) });
+    const running = record({ state: 'Running', taskId: 'T-1', count: 2, startTime: iso(T0) });
 
     it('a task past taskTimeout becomes timedOut, keeps counting, is polled every 60 s', () => {
       const decision = planAt(capacity({ status: { tasks: [running] } }), nodes(1), T0 + 31 * MINUTE);
-      expect(decision.status.tasks?.[0]?.state).to.equal('timedOut');
+      expect(decision.status.tasks?.[0]?.state).to.equal('TimedOut');
       expect(decision.status.inFlightReplicas).to.equal(2);
-      expect(decision.scaleOut).to.equal(undefined);
-      expect(decision.pollTaskIds).to.deep.equal(['T-1']);
+      expect(decision.request).to.equal(undefined);
+      expect(dueCloudWork(decision.status, new Map(), T0 + 31 * MINUTE).pollTaskIds).to.deep.equal(['T-1']);
       expect(decision.requeueAfterMs).to.equal(POLL_TIMED_OUT_MS);
       expect(decision.events.map((e) => e.reason)).to.deep.equal(['TaskTimedOut']);
     });
 
     it('honours a custom taskTimeout', () => {
       const decision = planAt(capacity({ limits: { taskTimeout: '5m' }, status: { tasks: [running] } }), nodes(1), T0 + 6 * MINUTE);
-      expect(decision.status.tasks?.find((r) => r.taskId === 'T-1')?.state).to.equal('timedOut');
-      expect(planAt(capacity({ status: { tasks: [running] } }), nodes(1), T0 + 6 * MINUTE).status.tasks?.[0]?.state).to.equal('running');
+      expect(decision.status.tasks?.find((r) => r.taskId === 'T-1')?.state).to.equal('TimedOut');
+      expect(planAt(capacity({ status: { tasks: [running] } }), nodes(1), T0 + 6 * MINUTE).status.tasks?.[0]?.state).to.equal('Running');
     });
   });
 
   it('partial failure: after backoff only the still-missing nodes are requested', () => {
-    const failed = record({ state: 'failed', taskId: 'T-1', count: 5, instanceIds: ['i-a', 'i-b'], failedCount: 3, completionTime: iso(T0) });
+    const failed = record({ state: 'Failed', taskId: 'T-1', count: 5, instanceIds: ['i-a', 'i-b'], failedCount: 3, completionTime: iso(T0) });
     const resource = capacity({ spec: { replicas: 5 }, status: { tasks: [failed], consecutiveFailures: 1, nextRetryTime: iso(T0 + 10 * SECOND) } });
     const joined = [node('a', { instanceId: 'i-a' }), node('b', { instanceId: 'i-b' })];
-    expect(planAt(resource, joined, T0 + 5 * SECOND).scaleOut).to.equal(undefined);
-    expect(planAt(resource, joined, T0 + 10 * SECOND).scaleOut?.count).to.equal(3);
-    expect(planAt(resource, [], T0 + 10 * SECOND).scaleOut?.count).to.equal(3);
+    expect(planAt(resource, joined, T0 + 5 * SECOND).request).to.equal(undefined);
+    expect(planAt(resource, joined, T0 + 10 * SECOND).request?.count).to.equal(3);
+    expect(planAt(resource, [], T0 + 10 * SECOND).request?.count).to.equal(3);
   });
 
   it('prunes history to 20 but keeps what still counts', () => {
-    const old = Array.from({ length: 25 }, (_, i) => record({ state: 'success', taskId: `T-${i}`, count: 1, completionTime: iso(T0 - 60 * MINUTE) }));
-    const stillRunning = record({ state: 'running', taskId: 'T-run', count: 1, startTime: iso(T0) });
+    const old = Array.from({ length: 25 }, (_, i) => record({ state: 'Succeeded', taskId: `T-${i}`, count: 1, completionTime: iso(T0 - 60 * MINUTE) }));
+    const stillRunning = record({ state: 'Running', taskId: 'T-run', count: 1, startTime: iso(T0) });
     const decision = planAt(capacity({ spec: { replicas: 1 }, status: { tasks: [...old, stillRunning] } }), [], T0);
     expect(decision.status.tasks).to.have.length(20);
     expect(decision.status.tasks?.map((r) => r.taskId)).to.include('T-run');

@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import { POLL_RUNNING_MS, POLL_TIMED_OUT_MS } from '../../../src/controller/core/constants.js';
-import { nextPollInMs } from '../../../src/controller/core/requeue.js';
+import { POLL_RUNNING_MS, POLL_TIMED_OUT_MS, nextPollInMs } from '../../../src/controller/core/schedule.js';
 import { SECOND, T0, record } from './helpers.js';
 
 describe('controller/core nextPollInMs (requeue at the next poll of a task polled before)', () => {
-  const running = record({ state: 'running', taskId: 'T-run' });
-  const timedOut = record({ state: 'timedOut', taskId: 'T-slow' });
+  const running = record({ state: 'Running', taskId: 'T-run' });
+  const timedOut = record({ state: 'TimedOut', taskId: 'T-slow' });
 
   it('is the time left until a polled running task is due again', () => {
     // An earlier requeue (from the scale-out itself) firing 100 ms before this is due would otherwise
@@ -27,7 +26,7 @@ describe('controller/core nextPollInMs (requeue at the next poll of a task polle
 
   it('gives nothing for records that are not polled', () => {
     const polled = new Map([['T', T0]]);
-    for (const state of ['Requesting', 'success', 'failed', 'abandoned'] as const) {
+    for (const state of ['Requesting', 'Succeeded', 'Failed', 'Abandoned'] as const) {
       expect(nextPollInMs([record({ state, taskId: 'T' })], polled, T0 + SECOND)).to.equal(undefined);
     }
   });

@@ -1,8 +1,7 @@
 import { expect } from 'chai';
-import { INTENT_RECOVERY_WINDOW_MS, INTENT_TAG_KEY } from '../../../src/controller/core/constants.js';
-import { recoverIntent } from '../../../src/controller/core/intent-recovery.js';
+import { INTENT_RECOVERY_WINDOW_MS, recoverIntent, intentTagOf, resolveIntent, type ClusterTask } from '../../../src/controller/core/recovery.js';
+import { INTENT_TAG_KEY } from '../../../src/api/sandbox-capacity.js';
 import { EventReason } from '../../../src/controller/core/reasons.js';
-import { intentTagOf, resolveIntent, type ClusterTask } from '../../../src/controller/core/recovery.js';
 import { MINUTE, SECOND, T0, capacity, constantRandom, iso, record } from './helpers.js';
 
 const START = T0 + 500; // intent written at 10:00:00.500; ACK's created has second precision
@@ -10,7 +9,7 @@ const intent = record({ intentId: 'sbc-abc', state: 'Requesting', count: 3, vswi
 const tagged = (id: string, intentId: string, createdMs = T0 + 2 * SECOND): ClusterTask => ({
   taskId: id,
   taskType: 'cluster_scaleout',
-  state: 'running',
+  state: 'Running',
   created: iso(createdMs),
   parameters: { count: 3, tags: [{ key: 'team', value: 'x' }, { key: INTENT_TAG_KEY, value: intentId }] },
 });
@@ -106,12 +105,12 @@ describe('controller/core intent recovery', () => {
   });
 
   describe('recoverIntent', () => {
-    const other = record({ state: 'running', taskId: 'T-claimed', count: 3, startTime: iso(T0) });
+    const other = record({ state: 'Running', taskId: 'T-claimed', count: 3, startTime: iso(T0) });
     const resource = () => capacity({ status: { tasks: [intent, other], inFlightReplicas: 6, consecutiveFailures: 0 } });
 
     it('adopting sets the task id, state running, and emits TaskAdopted', () => {
       const outcome = recoverIntent(resource(), 'sbc-abc', [tagged('T-mine', 'sbc-abc')], T0 + 20 * SECOND, { random: constantRandom(0) });
-      expect(outcome.status.tasks?.[0]).to.include({ state: 'running', taskId: 'T-mine' });
+      expect(outcome.status.tasks?.[0]).to.include({ state: 'Running', taskId: 'T-mine' });
       expect(outcome.events.map((e) => e.reason)).to.deep.equal([EventReason.TaskAdopted]);
       expect(outcome.status.inFlightReplicas).to.equal(6);
     });
@@ -125,7 +124,7 @@ describe('controller/core intent recovery', () => {
     it('abandoning marks the intent, stops counting it and backs off', () => {
       const now = START + INTENT_RECOVERY_WINDOW_MS;
       const outcome = recoverIntent(resource(), 'sbc-abc', [], now, { random: constantRandom(0) });
-      expect(outcome.status.tasks?.[0]).to.include({ state: 'abandoned' });
+      expect(outcome.status.tasks?.[0]).to.include({ state: 'Abandoned' });
       expect(outcome.status.inFlightReplicas).to.equal(3);
       expect(outcome.status.consecutiveFailures).to.equal(1);
       expect(outcome.status.nextRetryTime).to.equal(iso(Math.ceil((now + 10 * SECOND) / 1000) * 1000));
@@ -134,7 +133,7 @@ describe('controller/core intent recovery', () => {
 
     it('with a custom window', () => {
       const outcome = recoverIntent(resource(), 'sbc-abc', [], T0 + 10 * SECOND, { random: constantRandom(0), windowMs: 5 * SECOND });
-      expect(outcome.status.tasks?.[0]?.state).to.equal('abandoned');
+      expect(outcome.status.tasks?.[0]?.state).to.equal('Abandoned');
     });
 
     it('waiting changes nothing; a record no longer Requesting is left alone', () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { LabelSelector } from '../../../src/api/sandbox-capacity.js';
-import { matchesSelector, selectorToString } from '../../../src/controller/core/selector.js';
+import { matchesSelector, selectorToString } from '../../../src/controller/core/nodes.js';
 
 const RUNTIME = { 'alibabacloud.com/container-runtime': 'Sandboxed-Container.runv' };
 

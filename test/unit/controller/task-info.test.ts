@@ -1,12 +1,11 @@
 import { expect } from 'chai';
-import { applyTaskInfo, type TaskInfo } from '../../../src/controller/core/task-info.js';
-import { foldTaskInfo } from '../../../src/controller/core/task-fold.js';
-import { classifyAckTaskState } from '../../../src/controller/core/task-states.js';
+import { applyTaskInfo, type TaskInfo, foldTaskInfo } from '../../../src/controller/core/outcomes.js';
+import { classifyAckTaskState } from '../../../src/controller/core/tasks.js';
 import { EventReason } from '../../../src/controller/core/reasons.js';
 import { SECOND, T0, at, capacity, constantRandom, iso, record } from './helpers.js';
 
 const NOW = at(60 * SECOND);
-const running = (count: number, extra = {}) => record({ state: 'running', count, taskId: 'T-1', ...extra });
+const running = (count: number, extra = {}) => record({ state: 'Running', count, taskId: 'T-1', ...extra });
 const ok = (id: string) => ({ data: id, status: 'success' });
 const bad = (id: string) => ({ data: id, status: 'failed' });
 
@@ -35,7 +34,7 @@ describe('controller/core task info folding', () => {
     it('success with every node: record success, completionTime, instance ids', () => {
       const { record: result, transition } = applyTaskInfo(running(2), { state: 'success', taskResult: [ok('i-a'), ok('i-b')] }, NOW);
       expect(transition).to.equal('succeeded');
-      expect(result).to.include({ state: 'success', failedCount: 0, completionTime: iso(NOW) });
+      expect(result).to.include({ state: 'Succeeded', failedCount: 0, completionTime: iso(NOW) });
       expect(result.instanceIds).to.deep.equal(['i-a', 'i-b']);
     });
 
@@ -43,7 +42,7 @@ describe('controller/core task info folding', () => {
       const info: TaskInfo = { state: 'fail', taskResult: [ok('i-a'), bad('i-b')], error: { code: '400', message: 'failed to xxx' } };
       const { record: result, transition } = applyTaskInfo(running(5), info, NOW);
       expect(transition).to.equal('failed');
-      expect(result.state).to.equal('failed');
+      expect(result.state).to.equal('Failed');
       expect(result.instanceIds).to.deep.equal(['i-a']);
       expect(result.failedCount).to.equal(4);
       expect(result.message).to.contain('1 of 5 nodes created, 4 failed').and.contain('failed to xxx');
@@ -51,31 +50,31 @@ describe('controller/core task info folding', () => {
 
     it('fail with no task_result: every node failed', () => {
       const { record: result } = applyTaskInfo(running(3), { state: 'failed' }, NOW);
-      expect(result).to.include({ state: 'failed', failedCount: 3 });
+      expect(result).to.include({ state: 'Failed', failedCount: 3 });
       expect(result.instanceIds).to.deep.equal([]);
     });
 
     it('success with a failed entry is a partial failure', () => {
       const { record: result, transition } = applyTaskInfo(running(2), { state: 'success', taskResult: [ok('i-a'), bad('i-b')] }, NOW);
       expect(transition).to.equal('failed');
-      expect(result).to.include({ state: 'failed', failedCount: 1 });
+      expect(result).to.include({ state: 'Failed', failedCount: 1 });
     });
 
     it('success with a short task_result: missing entries are presumed created (ACK says success)', () => {
       const { record: result, transition } = applyTaskInfo(running(3), { state: 'success', taskResult: [ok('i-a')] }, NOW);
       expect(transition).to.equal('succeeded');
-      expect(result).to.include({ state: 'success', failedCount: 0 });
+      expect(result).to.include({ state: 'Succeeded', failedCount: 0 });
     });
 
     it('canceled: nothing more comes, the missing nodes failed', () => {
       const { record: result } = applyTaskInfo(running(2), { state: 'canceled', taskResult: [ok('i-a')] }, NOW);
-      expect(result).to.include({ state: 'failed', failedCount: 1 });
+      expect(result).to.include({ state: 'Failed', failedCount: 1 });
     });
 
     it('running with delivered instances refreshes instanceIds (progress)', () => {
       const { record: result, transition } = applyTaskInfo(running(3), { state: 'running', taskResult: [ok('i-a'), { data: 'i-b', status: 'initial' }] }, NOW);
       expect(transition).to.equal('progress');
-      expect(result.state).to.equal('running');
+      expect(result.state).to.equal('Running');
       expect(result.instanceIds).to.deep.equal(['i-a']);
     });
 
@@ -85,12 +84,12 @@ describe('controller/core task info folding', () => {
     });
 
     it('a timedOut task reaching success becomes success', () => {
-      const { record: result } = applyTaskInfo(record({ state: 'timedOut', count: 1, taskId: 'T' }), { state: 'success', taskResult: [ok('i-a')] }, NOW);
-      expect(result.state).to.equal('success');
+      const { record: result } = applyTaskInfo(record({ state: 'TimedOut', count: 1, taskId: 'T' }), { state: 'success', taskResult: [ok('i-a')] }, NOW);
+      expect(result.state).to.equal('Succeeded');
     });
 
     it('a finished record ignores further answers (idempotent)', () => {
-      const finished = record({ state: 'success', count: 1, taskId: 'T', instanceIds: ['i-a'] });
+      const finished = record({ state: 'Succeeded', count: 1, taskId: 'T', instanceIds: ['i-a'] });
       expect(applyTaskInfo(finished, { state: 'fail' }, NOW).transition).to.equal('none');
     });
 
@@ -147,7 +146,7 @@ describe('controller/core task info folding', () => {
     });
 
     it('keeps the other records untouched', () => {
-      const other = record({ state: 'success', count: 1, taskId: 'T-0', startTime: iso(T0) });
+      const other = record({ state: 'Succeeded', count: 1, taskId: 'T-0', startTime: iso(T0) });
       const resource = capacity({ status: { tasks: [running(1), other] } });
       const outcome = foldTaskInfo(resource, 'T-1', { state: 'success', taskResult: [ok('i-a')] }, NOW, constantRandom(0));
       expect(outcome.status.tasks?.[1]).to.deep.equal(other);

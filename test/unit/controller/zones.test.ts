@@ -33,19 +33,19 @@ describe('controller/core zones', () => {
 
   describe('learning vSwitch zones', () => {
     it('learns from nodes whose instance belongs to a single-vSwitch task', () => {
-      const tasks = [record({ state: 'success', vswitchIds: ['vsw-a'], instanceIds: ['i-1', 'i-2'] }), record({ state: 'success', vswitchIds: ['vsw-b'], instanceIds: ['i-3'] })];
+      const tasks = [record({ state: 'Succeeded', vswitchIds: ['vsw-a'], instanceIds: ['i-1', 'i-2'] }), record({ state: 'Succeeded', vswitchIds: ['vsw-b'], instanceIds: ['i-3'] })];
       const observed = [node('n1', { instanceId: 'i-1', zone: 'z-h' }), node('n2', { instanceId: 'i-2', zone: 'z-h' }), node('n3', { instanceId: 'i-3', zone: 'z-i' })];
       expect(learnVSwitchZones(tasks, observed, VSW)).to.deep.equal({ 'vsw-a': 'z-h', 'vsw-b': 'z-i' });
     });
 
     it('the majority zone wins when evidence conflicts', () => {
-      const tasks = [record({ state: 'success', vswitchIds: ['vsw-a'], instanceIds: ['i-1', 'i-2', 'i-3'] })];
+      const tasks = [record({ state: 'Succeeded', vswitchIds: ['vsw-a'], instanceIds: ['i-1', 'i-2', 'i-3'] })];
       const observed = [node('1', { instanceId: 'i-1', zone: 'z-x' }), node('2', { instanceId: 'i-2', zone: 'z-h' }), node('3', { instanceId: 'i-3', zone: 'z-h' })];
       expect(learnVSwitchZones(tasks, observed, VSW)['vsw-a']).to.equal('z-h');
     });
 
     it('ignores tasks sent to several vSwitches or to an unconfigured one', () => {
-      const tasks = [record({ state: 'success', vswitchIds: ['vsw-a', 'vsw-b'], instanceIds: ['i-1'] }), record({ state: 'success', vswitchIds: ['vsw-old'], instanceIds: ['i-2'] })];
+      const tasks = [record({ state: 'Succeeded', vswitchIds: ['vsw-a', 'vsw-b'], instanceIds: ['i-1'] }), record({ state: 'Succeeded', vswitchIds: ['vsw-old'], instanceIds: ['i-2'] })];
       const observed = [node('1', { instanceId: 'i-1', zone: 'z-h' }), node('2', { instanceId: 'i-2', zone: 'z-i' })];
       expect(learnVSwitchZones(tasks, observed, VSW)).to.deep.equal({});
     });
@@ -58,8 +58,8 @@ describe('controller/core zones', () => {
   describe('loads', () => {
     it('live nodes by instance id, then by zone label; deleting and unattributable nodes do not count; plus in flight', () => {
       const tasks = [
-        record({ state: 'success', vswitchIds: ['vsw-a'], instanceIds: ['i-1'] }),
-        record({ state: 'running', taskId: 'T-2', count: 2, vswitchIds: ['vsw-c'] }),
+        record({ state: 'Succeeded', vswitchIds: ['vsw-a'], instanceIds: ['i-1'] }),
+        record({ state: 'Running', taskId: 'T-2', count: 2, vswitchIds: ['vsw-c'] }),
       ];
       const observed = [
         node('by-instance', { instanceId: 'i-1', zone: 'z-h' }),
@@ -69,7 +69,7 @@ describe('controller/core zones', () => {
         node('no-zone', { instanceId: 'i-6' }),
       ];
       const zones = { 'vsw-a': 'z-h', 'vsw-b': 'z-i' };
-      const loads = vswitchLoads(VSW, tasks, observed, zones, (r) => (r.state === 'running' ? r.count : 0));
+      const loads = vswitchLoads(VSW, tasks, observed, zones, (r) => (r.state === 'Running' ? r.count : 0));
       expect(loads).to.deep.equal([1, 1, 2]);
     });
 

@@ -16,9 +16,9 @@ describe('demo live view', () => {
   });
 
   it('shows desired, live, ready, in-flight, tasks and conditions', () => {
-    const lines = renderCapacity(sc({ replicas: 1, readyReplicas: 1, inFlightReplicas: 2, tasks: [{ intentId: 'x', taskId: 'T-1', count: 2, state: 'running', startTime: 't' }], conditions: [ready('False')] }), 4).join('\n');
+    const lines = renderCapacity(sc({ replicas: 1, readyReplicas: 1, inFlightReplicas: 2, tasks: [{ intentId: 'x', taskId: 'T-1', count: 2, state: 'Running', startTime: 't' }], conditions: [ready('False')] }), 4).join('\n');
     expect(lines).to.include('desired 3   live 1   ready 1   in-flight 2');
-    expect(lines).to.include('task T-1  running');
+    expect(lines).to.include('task T-1  Running');
     expect(lines).to.include('Ready       False R: m');
   });
 });

@@ -1,5 +1,5 @@
-// The cloud error taxonomy: every error the Alibaba Cloud SDK (or the HTTP layer below it) throws becomes a
-// CloudErrorInfo with a stable kind that decides retry vs. stall (see controller/core/error-policy.ts).
+// The SDK's errors in the port's vocabulary: every error the Alibaba Cloud SDK (or the HTTP layer below it)
+// throws becomes a CloudErrorInfo (cloud/ack-api.ts) whose kind decides retry vs. stall (controller/core/failures.ts).
 //
 // What the SDK throws (read from @alicloud/openapi-core 1.0.8 and @darabonba/typescript 1.0.5 / httpx):
 //   - HTTP 400–599 with a JSON body: ThrottlingError when the code contains "Throttling" (any status; its
@@ -15,34 +15,7 @@
 // The same failures of a GET are transient. Errors that prove nothing was sent (connection refused, DNS) are
 // transient for both.
 
-export type CloudErrorKind =
-  | 'throttled'
-  | 'transient'
-  | 'unknownOutcome'
-  | 'capacity'
-  | 'quota'
-  | 'invalidRequest'
-  | 'permission'
-  | 'clusterBusy'
-  | 'notFound'
-  | 'auth';
-
-export interface CloudErrorInfo {
-  kind: CloudErrorKind;
-  /** ACK's error code, or a stable local code: ReadTimeout, ConnectTimeout, ECONNRESET, InvalidResponse, CredentialsUnavailable, Unknown. */
-  code: string;
-  /** Human-readable, secrets removed, at most MAX_MESSAGE_LENGTH characters. */
-  message: string;
-  /** From x-acs-retry-after (milliseconds). */
-  retryAfterMs?: number;
-  httpStatus?: number;
-  requestId?: string;
-}
-
-/** read: GETs (safe to repeat). mutation: ScaleOutCluster (repeating it can buy nodes twice). */
-export type RequestNature = 'read' | 'mutation';
-
-export const MAX_MESSAGE_LENGTH = 512;
+import { MAX_MESSAGE_LENGTH, type CloudErrorInfo, type CloudErrorKind, type RequestNature } from './ack-api.js';
 
 /** Connection errors raised before any byte of the request could reach the server. */
 const NOT_SENT_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
@@ -85,11 +58,6 @@ export function classifyCloudError(err: unknown, nature: RequestNature = 'read')
 /** classifyCloudError for a ScaleOutCluster call: anything that may have created a task is unknownOutcome. */
 export function classifyScaleOutError(err: unknown): CloudErrorInfo {
   return classifyCloudError(err, 'mutation');
-}
-
-/** Kinds that need a human (spec, quota, RAM policy, credentials) rather than time. */
-export function isStallKind(kind: CloudErrorKind): boolean {
-  return kind === 'quota' || kind === 'invalidRequest' || kind === 'permission' || kind === 'auth' || kind === 'notFound';
 }
 
 interface ErrorFields {

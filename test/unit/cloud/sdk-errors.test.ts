@@ -3,7 +3,8 @@
 import { expect } from 'chai';
 import { createRequire } from 'node:module';
 import net from 'node:net';
-import { MAX_MESSAGE_LENGTH, classifyCloudError, classifyScaleOutError, isStallKind, sanitizeMessage, type CloudErrorKind } from '../../../src/cloud/errors.js';
+import { MAX_MESSAGE_LENGTH, type CloudErrorKind } from '../../../src/cloud/ack-api.js';
+import { classifyCloudError, classifyScaleOutError, sanitizeMessage } from '../../../src/cloud/sdk-errors.js';
 
 interface SdkErrorClass {
   new (map: Record<string, unknown>): Error;
@@ -232,10 +233,5 @@ describe('cloud/errors classification', () => {
     it('keeps an ordinary ACK message intact', () => {
       expect(sanitizeMessage('cannot operate cluster where state is scaling')).to.equal('cannot operate cluster where state is scaling');
     });
-  });
-
-  it('stall kinds', () => {
-    const kinds: CloudErrorKind[] = ['throttled', 'transient', 'unknownOutcome', 'capacity', 'quota', 'invalidRequest', 'permission', 'clusterBusy', 'notFound', 'auth'];
-    expect(kinds.filter(isStallKind)).to.deep.equal(['quota', 'invalidRequest', 'permission', 'notFound', 'auth']);
   });
 });

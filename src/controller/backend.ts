@@ -1,0 +1,65 @@
+// The capacity-backend seam of the shell. The planner decides backend-neutrally how many nodes are
+// missing, how many are in flight and where the next ones should go (core/plan.ts, through the
+// backend's Ledger in core/); a backend knows how its requests are recorded, followed and made:
+//   due      which cloud reads the status calls for now (pure; nothing due → no Secret read, no call);
+//   refresh  folds the cloud's answers into the status before the plan;
+//   execute  makes the one planned request, exactly once.
+// ScaleOutCluster (tasks in status.tasks) is the backend today. Node pools come next as new files:
+// core/node-pool.ts (its Ledger) and node-pool-*.ts here, selected by spec.nodePool.
+import type { Logger } from 'winston';
+import type { SandboxCapacity } from '../api/sandbox-capacity.js';
+import type { AckApi } from '../cloud/ack-api.js';
+import type { CallBudget } from '../cloud/call-budget.js';
+import type { StatusStore } from '../kube/status-store.js';
+import type { OperatorMetrics } from '../observability/metrics.js';
+import { dueCloudWork, hasCloudWork, type CloudWork, type Decision } from './core/index.js';
+import type { LeaderFence } from './ports.js';
+import { executeScaleOut, type Executed } from './scale-out-executor.js';
+import { followTasks, type Followed } from './task-follower.js';
+
+/** What the reconciler remembers per resource between reconciles (lost on restart, by design harmless). */
+export interface PollMemory {
+  /** Per task id, when it was last polled. */
+  lastPolled: Map<string, number>;
+  /** When each task's poll was last brought forward because more Nodes appeared. */
+  pulledForward: Map<string, number>;
+}
+
+export interface CallContext {
+  api: AckApi;
+  budget: CallBudget;
+  now: () => number;
+  random: () => number;
+  logger: Logger;
+}
+
+export interface RefreshContext extends CallContext {
+  memory: PollMemory;
+  recoveryWindowMs: number;
+}
+
+export interface ActContext extends CallContext {
+  store: StatusStore;
+  fence: LeaderFence;
+  loginPassword?: string;
+  metrics?: OperatorMetrics;
+}
+
+export interface CapacityBackend<Work> {
+  due(capacity: SandboxCapacity, memory: PollMemory, nowMs: number): Work | undefined;
+  refresh(capacity: SandboxCapacity, work: Work, ctx: RefreshContext): Promise<Followed>;
+  execute(base: SandboxCapacity, decision: Decision, ctx: ActContext): Promise<Executed>;
+}
+
+export const scaleOutClusterBackend: CapacityBackend<CloudWork> = {
+  due(capacity, memory, nowMs) {
+    const work = dueCloudWork(capacity.status, memory.lastPolled, nowMs);
+    return hasCloudWork(work) ? work : undefined;
+  },
+  refresh(capacity, work, ctx) {
+    return followTasks(capacity, work, { ...ctx, lastPolled: ctx.memory.lastPolled });
+  },
+  execute(base, decision, ctx) {
+    return executeScaleOut(base, decision, ctx);
+  },
+};
