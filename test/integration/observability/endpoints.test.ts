@@ -24,6 +24,10 @@ describe('operator endpoints', function () {
       expect(before).to.include(`sandbox_capacity_scale_out_requests_total{result="${result}"} 0`);
     }
     expect(before).to.include('sandbox_capacity_leader 1');
+    // Standard process metrics, unprefixed, and what runs.
+    expect(before).to.match(/^process_cpu_seconds_total \d/m).and.match(/^nodejs_heap_size_used_bytes \d/m);
+    expect(before).to.not.include('sandbox_capacity_process_');
+    expect(before).to.match(/^sandbox_capacity_build_info\{version="\d+\.\d+\.\d+[^"]*",node_version="v24\.[^"]+"\} 1$/m);
     await s.apply(baseSpec(s.clusterId, 2));
     const after = await eventually('gauges for the resource', async () => {
       const body = (await get(metrics, '/metrics')).body;

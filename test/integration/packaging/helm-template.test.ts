@@ -220,9 +220,16 @@ describe('Helm chart: helm template', () => {
       expect(alerts.SandboxCapacityStalled?.expr).to.equal(`max by (namespace, name) (sandbox_capacity_stalled{${job}}) > 0`);
       expect(alerts.SandboxCapacityScaleOutFailures?.expr).to.include(`sandbox_capacity_scale_out_requests_total{${job}, result="refused"}[15m]`)
         .and.include(`sandbox_capacity_nodes_requested_total{${job}, result="unknown"}[15m]`);
-      expect(alerts.SandboxCapacityLeaderAbsent?.expr).to.equal(`(sum(sandbox_capacity_leader{${job}, namespace="${NS}"}) or vector(0)) < 1`);
+      expect(alerts.SandboxCapacityLeaderAbsent?.expr).to.equal(`(sum(leader_election_master_status{${job}, namespace="${NS}", name="sandbox-capacity-operator"}) or vector(0)) < 1`);
       expect(alerts.SandboxCapacityLeaderAbsent?.for).to.equal('5m');
       expect(alerts.SandboxCapacityLeaderAbsent?.labels.severity).to.equal('critical');
+    });
+
+    it('without leader election, alerts when no replica runs its workers (client-go reports no leader then)', async () => {
+      const single = await template(release, NS, { replicaCount: 1, leaderElection: { enabled: false }, prometheusRule: { enabled: true } });
+      const rule = find(single, 'PrometheusRule') as Manifest & { spec: { groups: { rules: { alert: string; expr: string }[] }[] } };
+      const leaderAbsent = rule.spec.groups[0]!.rules.find((r) => r.alert === 'SandboxCapacityLeaderAbsent');
+      expect(leaderAbsent?.expr).to.equal(`(count(controller_runtime_max_concurrent_reconciles{job="${fullname}-metrics", namespace="${NS}", controller="sandboxcapacity"}) or vector(0)) < 1`);
     });
 
     it('ships the Grafana dashboard in a ConfigMap the sidecar picks up', () => {
