@@ -30,8 +30,9 @@ export interface OperatorMetrics {
   nextRetryTimestamp: Gauge<PerResource>;
   /** Per node: seconds from the ScaleOutCluster request that asked for it to the node being Ready. */
   nodeReadyDuration: Histogram<PerResource>;
-  scaleOutRequests: Counter<'result'>;
-  nodesRequested: Counter<'result'>;
+  /** ScaleOutCluster calls per resource, by result (accepted|refused|unknown) and reason (none, unknownOutcome, or the kind of refusal). */
+  scaleOutRequests: Counter<PerResource | 'result' | 'reason'>;
+  nodesRequested: Counter<PerResource | 'result' | 'reason'>;
   cloudApiDuration: Histogram<'action' | 'code'>;
   reconcileErrors: Counter<'kind'>;
   informerRestarts: Counter<'resource'>;
@@ -43,19 +44,17 @@ export interface OperatorMetrics {
   reconciles: ReconcileMetricsProvider;
   /** leader_election_master_status for a LeaderElector's `metrics` option. */
   leaderElection: LeaderElectionMetrics;
-  /** DEPRECATED, superseded by controller_runtime_reconcile_time_seconds (reconciles); kept until src/controller switches. */
-  reconcileDuration: Histogram;
-  /** DEPRECATED, superseded by workqueue_depth{name} (workQueues); kept until src/controller switches. */
-  queueDepth: Gauge;
-  /** DEPRECATED, superseded by leader_election_master_status{name} (leaderElection); kept until src/controller switches. */
-  isLeader: Gauge;
 }
 
-/** Series kept only until their call sites move to the standard ones; not on the dashboard. */
-export const DEPRECATED_METRICS: readonly string[] = [`${PREFIX}reconcile_duration_seconds`, `${PREFIX}workqueue_depth`, `${PREFIX}leader`];
-
-/** Outcomes of a ScaleOutCluster call; every one starts at 0 so rate() and alerts work from the first scrape. */
-export const SCALE_OUT_RESULTS = ['accepted', 'refused', 'unknown'] as const;
+/**
+ * Every (result, reason) a ScaleOutCluster call can end in: accepted/none, unknown/unknownOutcome, or
+ * refused with the kind of refusal (a closed set: the cloud error kinds, never ACK's free-form codes).
+ */
+export const SCALE_OUT_OUTCOMES: readonly { result: string; reason: string }[] = [
+  { result: 'accepted', reason: 'none' },
+  { result: 'unknown', reason: 'unknownOutcome' },
+  ...['throttled', 'transient', 'capacity', 'quota', 'invalidRequest', 'permission', 'auth', 'notFound', 'clusterBusy'].map((reason) => ({ result: 'refused', reason })),
+];
 const RECONCILE_ERROR_KINDS = ['conflict', 'kubernetes', 'cloud', 'internal'] as const;
 
 // Bare-metal instances take minutes to boot and join: from 30 s (a fast re-join) to an hour.
@@ -79,16 +78,6 @@ function resourceMetrics(registry: Registry): Pick<OperatorMetrics, 'desiredRepl
   };
 }
 
-function legacyMetrics(registry: Registry): Pick<OperatorMetrics, 'reconcileDuration' | 'queueDepth' | 'isLeader'> {
-  return {
-    reconcileDuration: new Histogram({
-      name: PREFIX + 'reconcile_duration_seconds', help: 'Deprecated: use controller_runtime_reconcile_time_seconds',
-      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30], registers: [registry],
-    }),
-    queueDepth: new Gauge({ name: PREFIX + 'workqueue_depth', help: 'Deprecated: use workqueue_depth', registers: [registry] }),
-    isLeader: new Gauge({ name: PREFIX + 'leader', help: 'Deprecated: use leader_election_master_status', registers: [registry] }),
-  };
-}
 
 export function createMetrics(opts: { defaultMetrics?: boolean } = {}): OperatorMetrics {
   const registry = new Registry();
@@ -96,8 +85,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Operator
   const m: OperatorMetrics = {
     registry,
     ...resourceMetrics(registry),
-    scaleOutRequests: new Counter({ name: PREFIX + 'scale_out_requests_total', help: 'ScaleOutCluster calls by result', labelNames: ['result'], registers: [registry] }),
-    nodesRequested: new Counter({ name: PREFIX + 'nodes_requested_total', help: 'Nodes asked for in ScaleOutCluster calls, by result', labelNames: ['result'], registers: [registry] }),
+    scaleOutRequests: new Counter({
+      name: PREFIX + 'scale_out_requests_total', help: 'ScaleOutCluster calls per resource by result and reason (none, unknownOutcome, or the kind of refusal)',
+      labelNames: ['namespace', 'name', 'result', 'reason'], registers: [registry],
+    }),
+    nodesRequested: new Counter({
+      name: PREFIX + 'nodes_requested_total', help: 'Nodes asked for in ScaleOutCluster calls per resource, by result and reason',
+      labelNames: ['namespace', 'name', 'result', 'reason'], registers: [registry],
+    }),
     cloudApiDuration: new Histogram({
       name: PREFIX + 'cloud_api_duration_seconds', help: 'ACK OpenAPI call latency by action and result code',
       labelNames: ['action', 'code'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
@@ -108,13 +103,8 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Operator
     workQueues: createWorkQueueMetrics(registry),
     reconciles: createReconcileMetrics(registry),
     leaderElection: createLeaderElectionMetrics(registry),
-    ...legacyMetrics(registry),
   };
   m.buildInfo.set({ version: BUILD_INFO.version, node_version: BUILD_INFO.nodeVersion }, 1);
-  for (const result of SCALE_OUT_RESULTS) {
-    m.scaleOutRequests.labels(result).inc(0);
-    m.nodesRequested.labels(result).inc(0);
-  }
   for (const kind of RECONCILE_ERROR_KINDS) m.reconcileErrors.labels(kind).inc(0);
   for (const resource of ['nodes', 'sandboxcapacities']) m.informerRestarts.labels(resource).inc(0);
   return m;
@@ -126,4 +116,8 @@ export function forgetResource(m: OperatorMetrics, namespace: string, name: stri
     g.remove({ namespace, name });
   }
   m.nodeReadyDuration.remove({ namespace, name });
+  for (const pair of SCALE_OUT_OUTCOMES) {
+    m.scaleOutRequests.remove({ namespace, name, ...pair });
+    m.nodesRequested.remove({ namespace, name, ...pair });
+  }
 }

@@ -124,7 +124,7 @@ describe('compiled operator (node dist/main.js): logs, flags and exit codes', fu
     const metricsAddress = await eventually('the metrics address', () => logLines(info.output()).find((l) => l.message === 'starting')?.metrics as string | undefined);
     await eventually('two reconciles', async () => {
       const text = await (await fetch(`http://${metricsAddress}/metrics`)).text();
-      const count = /^sandbox_capacity_reconcile_duration_seconds_count (\d+)/m.exec(text)?.[1];
+      const count = /^controller_runtime_reconcile_time_seconds_count\{controller="sandboxcapacity"\} (\d+)/m.exec(text)?.[1];
       return Number(count ?? 0) >= 2 ? text : undefined;
     }, 60_000);
     expect(await stop(info), info.output()).to.equal(0);

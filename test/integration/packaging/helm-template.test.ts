@@ -218,8 +218,9 @@ describe('Helm chart: helm template', () => {
       expect(Object.keys(alerts)).to.deep.equal(['SandboxCapacityStalled', 'SandboxCapacityScaleOutFailures', 'SandboxCapacityLeaderAbsent']);
       const job = `job="${fullname}-metrics"`;
       expect(alerts.SandboxCapacityStalled?.expr).to.equal(`max by (namespace, name) (sandbox_capacity_stalled{${job}}) > 0`);
-      expect(alerts.SandboxCapacityScaleOutFailures?.expr).to.include(`sandbox_capacity_scale_out_requests_total{${job}, result="refused"}[15m]`)
-        .and.include(`sandbox_capacity_nodes_requested_total{${job}, result="unknown"}[15m]`);
+      // Per resource and reason, so the alert says which SandboxCapacity fails and why.
+      expect(alerts.SandboxCapacityScaleOutFailures?.expr).to.include('sum by (namespace, name, reason, job)')
+        .and.include(`sandbox_capacity_scale_out_requests_total{${job}, result=~"refused|unknown"}[15m]`);
       expect(alerts.SandboxCapacityLeaderAbsent?.expr).to.equal(`(sum(leader_election_master_status{${job}, namespace="${NS}", name="sandbox-capacity-operator"}) or vector(0)) < 1`);
       expect(alerts.SandboxCapacityLeaderAbsent?.for).to.equal('5m');
       expect(alerts.SandboxCapacityLeaderAbsent?.labels.severity).to.equal('critical');

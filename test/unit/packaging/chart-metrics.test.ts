@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { createMetrics, DEPRECATED_METRICS } from '../../../src/observability/metrics.js';
+import { createMetrics } from '../../../src/observability/metrics.js';
 import { chartDir } from './paths.js';
 
 // The dashboard and the alerts are PromQL text: a renamed metric would silently show nothing and
@@ -33,14 +33,9 @@ describe('Grafana dashboard and alerts', () => {
     expect(unknown).to.deep.equal([]);
   });
 
-  it('show every metric the operator registers on the dashboard, except the deprecated ones', () => {
+  it('show every metric the operator registers on the dashboard', () => {
     const shown = new Set(seriesNames(dashboardText).map(familyOf));
-    expect(ours.filter((name) => !shown.has(name) && !DEPRECATED_METRICS.includes(name))).to.deep.equal([]);
-  });
-
-  it('query no deprecated series', () => {
-    const queried = [...seriesNames(dashboardText), ...seriesNames(rulesTemplate)].map(familyOf);
-    expect(queried.filter((name) => name !== undefined && DEPRECATED_METRICS.includes(name))).to.deep.equal([]);
+    expect(ours.filter((name) => !shown.has(name))).to.deep.equal([]);
   });
 
   it('is a dashboard whose every panel has a query', () => {
