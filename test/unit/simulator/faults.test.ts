@@ -61,10 +61,12 @@ describe('simulator fault rules', () => {
     expect(engine.decide('ScaleOutCluster').request).to.equal(undefined);
   });
 
-  it('scale-out-only kinds default to ScaleOutCluster', () => {
+  it('scale-out-only kinds default to ScaleOutCluster; node and stock faults serve node pools too', () => {
     const engine = new FaultEngine(1);
     expect(engine.add({ kind: 'task-fail' }).action).to.equal('ScaleOutCluster');
-    expect(engine.add({ kind: 'no-stock' }).action).to.equal('ScaleOutCluster');
+    expect(engine.add({ kind: 'quota' }).action).to.equal('ScaleOutCluster');
+    expect(engine.add({ kind: 'no-stock' }).action).to.equal(undefined);
+    expect(engine.add({ kind: 'node-never-joins' }).action).to.equal(undefined);
     expect(engine.add({ kind: 'throttle' }).action).to.equal(undefined);
   });
 
