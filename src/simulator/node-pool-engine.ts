@@ -44,10 +44,17 @@ function releaseFrom(cluster: ClusterRecord, instance: InstanceRecord): void {
   if (index >= 0) cluster.instances.splice(index, 1);
 }
 
-/** The scaling policy's choice of instances to remove: those still being created, then the newest. */
+/**
+ * The scaling policy's choice of instances to remove: those still being created, then the newest
+ * (of instances created together, the last launched).
+ */
 function scaleInVictims(alive: readonly InstanceRecord[], count: number): InstanceRecord[] {
   const rank = (instance: InstanceRecord): number => (instance.state === 'initial' ? 0 : 1);
-  return [...alive].sort((a, b) => rank(a) - rank(b) || b.createdAt - a.createdAt).slice(0, count);
+  return alive
+    .map((instance, order) => ({ instance, order }))
+    .sort((a, b) => rank(a.instance) - rank(b.instance) || b.instance.createdAt - a.instance.createdAt || b.order - a.order)
+    .slice(0, count)
+    .map(({ instance }) => instance);
 }
 
 export class NodePoolEngine {
@@ -77,15 +84,13 @@ export class NodePoolEngine {
   converge(cluster: ClusterRecord, pool: NodePoolRecord, now: number, task?: TaskRecord): void {
     if (sizeIsManaged(pool)) return;
     const alive = aliveInstances(cluster, pool);
-    const failed = poolInstances(cluster, pool).filter((instance) => instance.state === 'failed');
+    const failed = this.releaseUnneededFailures(cluster, pool, alive);
     if (alive.length >= pool.desiredSize) {
-      // Failed instances the pool no longer needs are released by ESS.
-      for (const instance of failed) releaseFrom(cluster, instance);
       const surplus = alive.length - pool.desiredSize;
       if (surplus > 0) this.beginRemoval(scaleInVictims(alive, surplus), now, task);
       return;
     }
-    if (task === undefined && failed.length > 0 && now < pool.retryAt) return;
+    if (task === undefined && failed > 0 && now < pool.retryAt) return;
     this.launch(cluster, pool, pool.desiredSize - alive.length, now, task);
   }
 
@@ -160,6 +165,19 @@ export class NodePoolEngine {
       instance.joinDueAt = at + this.deps.settings().joinDelayMs;
       events.ready.push({ instance, at });
     }
+  }
+
+  /**
+   * A failed instance stands for a node the pool still lacks: ESS keeps at most desired_size minus
+   * the running nodes of them (releasing the oldest), so lowering the size clears failures it no
+   * longer needs while retries in flight leave them counted. Returns how many remain.
+   */
+  private releaseUnneededFailures(cluster: ClusterRecord, pool: NodePoolRecord, alive: readonly InstanceRecord[]): number {
+    const failed = poolInstances(cluster, pool).filter((instance) => instance.state === 'failed');
+    const keep = Math.max(0, pool.desiredSize - alive.filter((instance) => instance.state === 'running').length);
+    const surplus = Math.max(0, failed.length - keep);
+    for (const instance of failed.slice(0, surplus)) releaseFrom(cluster, instance);
+    return failed.length - surplus;
   }
 
   /** A creation attempt ending releases the oldest failed instance of its pool it was retrying. */
