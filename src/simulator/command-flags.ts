@@ -1,7 +1,7 @@
 // Flags of `sandbox-capacity-operator simulate-ack`, parsed into AckSimulatorOptions.
 import { parseArgs } from 'node:util';
 import { DEFAULT_CLUSTER_ID, DEFAULT_REGION_ID, type ClusterConfig } from './clusters.js';
-import type { NodePoolConfig } from './node-pools.js';
+import { resolveNodePoolConfig, type NodePoolConfig } from './node-pools.js';
 import { parseFaultSpec } from './fault-spec.js';
 import { parseNodePoolSpec } from './node-pool-flag.js';
 import type { FaultRuleInput } from './fault-types.js';
@@ -145,7 +145,10 @@ function clusterFrom(values: Values): ClusterConfig {
 
 function nodePoolFrom(spec: string): NodePoolConfig {
   try {
-    return parseNodePoolSpec(spec);
+    const config = parseNodePoolSpec(spec);
+    // Checked here too, so a typo is a flag error (exit 2) rather than a failed start.
+    resolveNodePoolConfig(config, { sandbox: true, runtimeVersion: '0', vswitchIds: [] }, 0);
+    return config;
   } catch (error) {
     throw new FlagError(`--node-pool ${spec}: ${error instanceof Error ? error.message : String(error)}`);
   }
