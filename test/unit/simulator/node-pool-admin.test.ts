@@ -47,8 +47,8 @@ describe('simulator admin API (/_sim): node pools', () => {
     const duplicate = await admin('POST', pools, { nodepoolId: 'np-auto' });
     expect(duplicate.status).to.equal(400);
     expect(duplicate.body.message).to.include('np-auto already exists');
-    expect(((await admin('POST', pools, { type: 'gpu' })).body.message as string)).to.include('node pool type must be one of ess, edge, lingjun');
-    expect(((await admin('POST', pools, { vswitchIds: [] })).body.message as string)).to.include('vswitchIds');
+    expect(((await admin('POST', pools, { type: 'gpu' })).body.message)).to.include('node pool type must be one of ess, edge, lingjun');
+    expect(((await admin('POST', pools, { vswitchIds: [] })).body.message)).to.include('vswitchIds');
     expect((await admin('POST', '/clusters/c-none/nodepools', {})).status).to.equal(404);
   });
 
