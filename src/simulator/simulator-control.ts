@@ -161,6 +161,8 @@ export class SimulatorControl {
       return false;
     }
     cluster.instances.splice(cluster.instances.indexOf(instance), 1);
+    // Its pool notices at once and launches a replacement.
+    this.advance();
     await this.deps.joiner.removeNode(instance);
     return true;
   }
