@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { loadAllYaml, loadYaml } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { find, findAll, repoRoot, template, chartDir, type Manifest, type PolicyRule } from './chart.js';
+import { crdChartDir, find, findAll, helm, renderedDocuments, repoRoot, template, chartDir, type Manifest, type PolicyRule } from './chart.js';
 
 interface Container {
   name: string;
@@ -35,6 +35,10 @@ const deployment = (m: Manifest[]): Deployment => find(m, 'Deployment') as Deplo
 const container = (m: Manifest[]): Container => deployment(m).spec.template.spec.containers[0]!;
 const rules = (m: Manifest[], kind: 'Role' | 'ClusterRole', name: string, namespace?: string): PolicyRule[] => (find(m, kind, name, namespace) as Role).rules;
 const envValue = (c: Container, name: string): string | undefined => c.env?.find((e) => e.name === name)?.value;
+// Helm keeps the CRD (uninstall, upgrade, rollback); Argo CD neither prunes nor deletes it.
+const CRD_PROTECTION = { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' };
+const sourceCrd = (): Manifest => (loadAllYaml(readFileSync(join(repoRoot, 'crds', 'sandboxcapacities.capacity.sandbox.dev.yaml'), 'utf8')) as Manifest[])
+  .find((d) => d.kind === 'CustomResourceDefinition') as Manifest;
 
 describe('Helm chart: helm template', () => {
   describe('with default values', () => {
@@ -114,8 +118,8 @@ describe('Helm chart: helm template', () => {
       expect(findAll(m, 'CustomResourceDefinition')).to.deep.equal([]);
       const withCrds = await template(release, NS, {}, ['--include-crds']);
       const crd = find(withCrds, 'CustomResourceDefinition');
-      const source = (loadAllYaml(readFileSync(join(repoRoot, 'crds', 'sandboxcapacities.capacity.sandbox.dev.yaml'), 'utf8')) as Manifest[]).find((d) => d.kind === 'CustomResourceDefinition');
-      expect(crd).to.deep.equal(source);
+      expect(crd).to.deep.equal(sourceCrd());
+      expect(crd.metadata.annotations).to.include(CRD_PROTECTION);
     });
   });
 
@@ -247,5 +251,21 @@ describe('Helm chart: helm template', () => {
       readFileSync(join(repoRoot, 'deploy', 'argocd', 'application-operator.yaml'), 'utf8'));
     const m = await template(app.spec.source.helm.releaseName, app.spec.destination.namespace, app.spec.source.helm.valuesObject);
     expect(find(m, 'ServiceAccount').metadata.annotations).to.have.property('pod-identity.alibabacloud.com/role-name');
+  });
+});
+
+describe('CRD chart: helm template', () => {
+  it('renders exactly the repository CRD, kept by Helm and never pruned or deleted by Argo CD', async () => {
+    const { stdout } = await helm(['template', 'crds', crdChartDir, '--namespace', NS]);
+    const m = renderedDocuments(stdout);
+    expect(m.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['CustomResourceDefinition/sandboxcapacities.capacity.sandbox.dev']);
+    expect(m[0]).to.deep.equal(sourceCrd());
+    expect(m[0]?.metadata.annotations).to.include(CRD_PROTECTION);
+  });
+
+  it('has no values, and says so when given one', async () => {
+    const { code, stderr } = await helm(['template', 'crds', crdChartDir], { crds: { enabled: true } }, { allowFailure: true });
+    expect(code).to.not.equal(0);
+    expect(stderr).to.include("additional properties 'crds' not allowed");
   });
 });
