@@ -77,7 +77,7 @@ class Sampler {
     writeFileSync(join(this.env.workDir, 'nodes-at-failure.json'), JSON.stringify(nodes.items));
     writeFileSync(join(this.env.workDir, 'sim-nodes-at-failure.json'), JSON.stringify(this.env.sim.control.listClusters().map((c) => ({ c: c.clusterId, nodes: this.env.sim.control.listNodes(c.clusterId) }))));
     const metrics = await this.operator.scrape().catch(() => []);
-    const queue = Object.fromEntries(['workqueue_depth', 'reconcile_duration_seconds_count', 'informer_restarts_total'].map((m) => [m, metricSum(metrics, `sandbox_capacity_${m}`)]));
+    const queue = Object.fromEntries(['workqueue_depth', 'controller_runtime_reconcile_time_seconds_count', 'sandbox_capacity_informer_restarts_total'].map((m) => [m, metricSum(metrics, m)]));
     throw new Error(`${kind} sample on ${name}: ${err instanceof Error ? err.message : String(err)}; resource now: ${JSON.stringify(summary)}; operator: ${JSON.stringify(queue)}`);
   }
 

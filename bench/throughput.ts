@@ -4,6 +4,7 @@
 // (a reconcile with a status write) and none makes a cloud call. A second phase measures the
 // reconcile capacity alone: no churn, every resource resynced every 250 ms (2,000 keys/s offered).
 import { sleep } from './support/clock.js';
+import { metricSum } from './support/prometheus-text.js';
 import { startEnvironment, type BenchEnvironment } from './support/environment.js';
 import { createNode, loadFleet, nodeFor, type FleetResource } from './support/fleet.js';
 import type { OperatorProcess } from './support/operator-process.js';
@@ -12,7 +13,6 @@ import { controlPlaneProcesses, cpuPercent, cpuSnapshot, type NamedProcess } fro
 import { log, type BenchOptions } from './support/report.js';
 import { percentile, round } from './support/stats.js';
 
-const PREFIX = 'sandbox_capacity_';
 const CAPACITY_RESYNC_SECONDS = 0.25;
 const CAPACITY_WINDOW_SECONDS = 20;
 const CHURN_INDEX_BASE = 1_000_000;
@@ -88,8 +88,8 @@ async function observe(operator: OperatorProcess, seconds: number, churn: Churn 
   const series: SecondSample[] = [];
   const count = async (): Promise<{ reconciles: number; depth: number; busySeconds: number }> => {
     const metrics = await operator.scrape();
-    const find = (name: string): number => metrics.find((s) => s.name === PREFIX + name)?.value ?? 0;
-    return { reconciles: find('reconcile_duration_seconds_count'), depth: find('workqueue_depth'), busySeconds: find('reconcile_duration_seconds_sum') };
+    const find = (name: string): number => metricSum(metrics, name);
+    return { reconciles: find('controller_runtime_reconcile_time_seconds_count'), depth: find('workqueue_depth'), busySeconds: find('controller_runtime_reconcile_time_seconds_sum') };
   };
   const cpuBefore = cpuSnapshot(processes);
   const first = await count();

@@ -69,7 +69,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, over
   if (config.leaderElect) {
     const e: LeaderElector = new LeaderElector({
       coordination: clients.coordination, namespace: config.leaderElectionNamespace, name: config.leaderElectionId,
-      identity: config.identity, logger,
+      identity: config.identity, logger, metrics: metrics.leaderElection,
       onStartedLeading: () => { controller.startLeading({ isLeading: () => e.isLeaderNow() }); },
       onStoppedLeading: () => { void controller.stopLeading(); },
     });

@@ -16,7 +16,7 @@ import { sameForController, type TrimmedNode } from '../kube/node-trim.js';
 import { runWorkers } from '../kube/run-workers.js';
 import type { StatusStore } from '../kube/status-store.js';
 import { WorkQueue } from '../kube/work-queue.js';
-import { forgetResource, type OperatorMetrics } from '../observability/metrics.js';
+import { CONTROLLER_NAME, forgetResource, type OperatorMetrics } from '../observability/metrics.js';
 import { InformerCapacityCache } from './capacity-cache.js';
 import type { LeaderFence } from './ports.js';
 import { Reconciler } from './reconciler.js';
@@ -53,7 +53,6 @@ interface Term {
   queue: WorkQueue;
   workers: Promise<void>;
   resync: ReturnType<typeof setInterval>;
-  depth: ReturnType<typeof setInterval>;
 }
 
 /** Leading without an elector (--leader-elect off): always the leader. */
@@ -133,24 +132,22 @@ export class SandboxCapacityController {
   startLeading(fence: LeaderFence = ALWAYS_LEADING): void {
     if (this.term) return;
     this.fence = fence;
-    const queue = new WorkQueue({ clock: this.deps.clock ?? systemClock });
-    const workers = runWorkers(queue, this.deps.options.workers, (key) => this.reconciler.reconcile(key), this.deps.logger);
+    const clock = this.deps.clock ?? systemClock;
+    const { metrics } = this.deps;
+    const queue = new WorkQueue({ clock, metrics: metrics.workQueues.forQueue(CONTROLLER_NAME) });
+    const workers = runWorkers(queue, this.deps.options.workers, (key) => this.reconciler.reconcile(key), this.deps.logger, { metrics: metrics.reconciles.forController(CONTROLLER_NAME), clock });
     const enqueueAll = (): void => { for (const sc of this.cache.all()) queue.add(objectKey(sc)); };
     const resync = setInterval(enqueueAll, this.deps.options.resyncPeriodMs);
-    const depth = setInterval(() => { this.deps.metrics.queueDepth.set(queue.length()); }, 1000);
-    this.term = { queue, workers, resync, depth };
+    this.term = { queue, workers, resync };
     enqueueAll();
-    this.deps.metrics.isLeader.set(1);
   }
 
   /** Ends the term: no new work; waits for reconciles in progress to finish. */
   async stopLeading(): Promise<void> {
     const term = this.term;
     this.term = undefined;
-    this.deps.metrics.isLeader.set(0);
     if (!term) return;
     clearInterval(term.resync);
-    clearInterval(term.depth);
     term.queue.shutDown();
     await term.workers;
   }

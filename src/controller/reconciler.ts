@@ -23,7 +23,7 @@ import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
 import type { CapacityCache, CloudAccess, LeaderFence } from './ports.js';
 import type { SecretReader } from './references.js';
-import { updateResourceMetrics } from './resource-metrics.js';
+import { NodeReadyTimer, updateResourceMetrics } from './resource-metrics.js';
 
 export interface ReconcilerOptions {
   /** Report what would be requested, never request it. */
@@ -63,6 +63,7 @@ interface Pass {
 export class Reconciler {
   private readonly freshest = new FreshestObjects();
   private readonly memory = new Map<string, KeyMemory>();
+  private readonly readyTimer = new NodeReadyTimer();
   private readonly backend = scaleOutClusterBackend;
 
   constructor(private readonly deps: ReconcilerDeps) {}
@@ -76,7 +77,6 @@ export class Reconciler {
     const sc = withCurrentSpellings(this.freshest.pick(key, cached));
     const logger = this.deps.options.logger.child({ resource: key, reconcileId: randomUUID().slice(0, 8) });
     const metrics = this.deps.options.metrics;
-    const started = process.hrtime.bigint();
     try {
       return await this.reconcileResource(key, sc, logger);
     } catch (err) {
@@ -91,8 +91,6 @@ export class Reconciler {
       }
       metrics?.reconcileErrors.labels('kubernetes').inc();
       throw err;
-    } finally {
-      metrics?.reconcileDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
     }
   }
 
@@ -108,6 +106,7 @@ export class Reconciler {
   private forget(key: string): void {
     this.freshest.forget(key);
     this.memory.delete(key);
+    this.readyTimer.forget(key);
   }
 
   private async reconcileResource(key: string, initial: SandboxCapacity, logger: Logger): Promise<WorkResult> {
@@ -134,7 +133,10 @@ export class Reconciler {
     const events = [...refreshed.events, ...pass.events];
     logDryRun(events, pass.decision, logger);
     await recordAll(this.deps.events, pass.written, events);
-    if (options.metrics) updateResourceMetrics(options.metrics, pass.written);
+    if (options.metrics) {
+      updateResourceMetrics(options.metrics, pass.written);
+      this.readyTimer.observe(options.metrics, key, pass.written, nodes, clock.now());
+    }
     this.updateMemory(memory, pass.written);
     const pollIn = nextPollInMs(pass.written.status?.tasks ?? [], memory.lastPolled, clock.now());
     const requeueAfterMs = pollIn === undefined ? pass.decision.requeueAfterMs : Math.min(pollIn, pass.decision.requeueAfterMs ?? pollIn);

@@ -16,6 +16,7 @@ import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { recordScaleOutAccepted, recordScaleOutFailed, withCurrentSpellings, type Decision, type Outcome, type PlannedEvent, type ScaleOutRequest } from './core/index.js';
 import type { LeaderFence } from './ports.js';
+import { countScaleOut } from './resource-metrics.js';
 
 export interface ExecuteContext {
   api: AckApi;
@@ -46,15 +47,12 @@ async function callAck(sc: SandboxCapacity, request: ScaleOutRequest, ctx: Execu
   ctx.logger.info('calling ScaleOutCluster', { intentId: request.intentId, count: request.count, vswitchIds: request.vswitchIds });
   try {
     const accepted = await ctx.api.scaleOutCluster(sc.spec.clusterId, body);
-    ctx.metrics?.scaleOutRequests.labels('accepted').inc();
-    ctx.metrics?.nodesRequested.labels('accepted').inc(request.count);
+    if (ctx.metrics) countScaleOut(ctx.metrics, sc, request.count);
     ctx.logger.info('ScaleOutCluster accepted', { intentId: request.intentId, taskId: accepted.taskId, requestId: accepted.requestId });
     return (capacity) => recordScaleOutAccepted(capacity, request.intentId, accepted, ctx.now());
   } catch (err) {
     const info = cloudErrorOf(err, 'mutation');
-    const result = info.kind === 'unknownOutcome' ? 'unknown' : 'refused';
-    ctx.metrics?.scaleOutRequests.labels(result).inc();
-    ctx.metrics?.nodesRequested.labels(result).inc(request.count);
+    if (ctx.metrics) countScaleOut(ctx.metrics, sc, request.count, info);
     ctx.logger.warn('ScaleOutCluster failed', { intentId: request.intentId, code: info.code, kind: info.kind, error: info.message });
     return (capacity) => recordScaleOutFailed(capacity, request.intentId, info, ctx.now(), ctx.random);
   }

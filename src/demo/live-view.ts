@@ -21,12 +21,31 @@ function detailLines(sc: SandboxCapacity): string[] {
   return lines;
 }
 
-export function renderCapacity(sc: SandboxCapacity, elapsedS: number): string[] {
+export interface View {
+  /** Changes every time (the elapsed time): not a change worth a new entry in a log. */
+  header: string;
+  body: string[];
+}
+
+export function renderCapacity(sc: SandboxCapacity, elapsedS: number): View {
   const s = sc.status ?? {};
-  return [
-    `${sc.metadata.namespace}/${sc.metadata.name}  (cluster ${sc.spec.clusterId}, ${elapsedS.toFixed(0)}s)`,
-    `  desired ${sc.spec.replicas}   live ${s.replicas ?? 0}   ready ${s.readyReplicas ?? 0}   in-flight ${s.inFlightReplicas ?? 0}` +
-      (sc.spec.paused ? '   [paused]' : ''),
-    ...detailLines(sc),
-  ];
+  return {
+    header: `${sc.metadata.namespace}/${sc.metadata.name}  (cluster ${sc.spec.clusterId}, ${elapsedS.toFixed(0)}s)`,
+    body: [
+      `  desired ${sc.spec.replicas}   live ${s.replicas ?? 0}   ready ${s.readyReplicas ?? 0}   in-flight ${s.inFlightReplicas ?? 0}` +
+        (sc.spec.paused ? '   [paused]' : ''),
+      ...detailLines(sc),
+    ],
+  };
+}
+
+/** The resource is gone (someone deleted it): say so, and how to bring it back. */
+export function renderDeleted(resource: { namespace: string; name: string }, manifest: string, elapsedS: number): View {
+  return {
+    header: `${resource.namespace}/${resource.name}  (${elapsedS.toFixed(0)}s)`,
+    body: [
+      '  deleted — kubectl apply it again; its nodes stay, and this view picks it up:',
+      `  kubectl apply -f ${manifest}`,
+    ],
+  };
 }

@@ -17,6 +17,12 @@ import {
   type LeaseRecord,
 } from './lease-math.js';
 
+/** What an elector reports; see observability/leader-metrics.ts (client-go's leader_election_master_status). */
+export interface LeaderElectionMetrics {
+  /** Whether this elector now leads the lease called `name`. */
+  leading(name: string, isLeader: boolean): void;
+}
+
 export interface LeaderElectionOptions {
   coordination: CoordinationV1Api;
   namespace: string;
@@ -34,6 +40,7 @@ export interface LeaderElectionOptions {
   onStartedLeading?: () => void;
   onStoppedLeading?: () => void;
   onNewLeader?: (identity: string) => void;
+  metrics?: LeaderElectionMetrics;
 }
 
 type Attempt = 'claimed' | 'heldByOther' | 'failed';
@@ -104,6 +111,7 @@ export class LeaderElector {
 
   start(): void {
     if (this.running || this.stopped) return;
+    this.options.metrics?.leading(this.options.name, false);
     this.running = this.run();
   }
 
@@ -154,6 +162,7 @@ export class LeaderElector {
 
   private startLeading(): void {
     this.leading = true;
+    this.options.metrics?.leading(this.options.name, true);
     this.logger.info('became leader');
     this.armDeadline();
     this.callback('onStartedLeading', this.options.onStartedLeading);
@@ -165,6 +174,7 @@ export class LeaderElector {
     this.deadlineTimer?.cancel();
     this.deadlineTimer = undefined;
     this.ownLease = undefined;
+    this.options.metrics?.leading(this.options.name, false);
     this.logger.warn('stopped leading', { reason });
     this.callback('onStoppedLeading', this.options.onStoppedLeading);
   }
@@ -229,6 +239,7 @@ export class LeaderElector {
   private noteLeader(identity: string | undefined): void {
     if (!identity || identity === this.observedLeader) return;
     this.observedLeader = identity;
+    this.logger.info('new leader observed', { leader: identity });
     const onNewLeader = this.options.onNewLeader;
     if (onNewLeader) this.callback('onNewLeader', () => { onNewLeader(identity); });
   }

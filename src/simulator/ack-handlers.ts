@@ -1,4 +1,5 @@
-// The four CS OpenAPI calls the operator makes, on top of SimulatorState.
+// The ScaleOutCluster-era CS OpenAPI calls (scale-out, tasks, nodes), on top of SimulatorState;
+// the node pool calls are in node-pool-handlers.ts.
 import { filterClusterNodes } from './node-query.js';
 import { invalidParameter, taskNotFound } from './errors.js';
 import type { FaultDecision } from './fault-types.js';
@@ -14,6 +15,8 @@ export interface AckCall {
   now: number;
   faults: FaultDecision;
   state: SimulatorState;
+  /** Kinds of faults the handler met (e.g. a stock-out found after validation), for the record. */
+  applied: string[];
 }
 
 export interface AckReply {
@@ -28,7 +31,7 @@ export type AckHandler = (call: AckCall) => AckReply;
 export function parseJsonBody(body: Buffer): unknown {
   const text = body.toString('utf8');
   if (text.trim() === '') {
-    throw invalidParameter('body', 'is required: send the ScaleOutCluster parameters as a JSON object');
+    throw invalidParameter('body', 'is required: send the parameters as a JSON object');
   }
   try {
     return JSON.parse(text) as unknown;
@@ -46,6 +49,7 @@ export const scaleOutCluster: AckHandler = (call) => {
     requestId: call.requestId,
     now: call.now,
     faults: call.faults,
+    applied: call.applied,
   });
   return {
     status: 202,

@@ -88,8 +88,8 @@ function afterFaults(outcome: Outcome, rule: FaultRule | undefined): Plan {
   return { outcome: errorOutcome(serviceUnavailable(rule)), delayMs: rule.delayMs ?? 0 };
 }
 
-function faultKinds(decision: FaultDecision): string[] {
-  return [decision.request, decision.task, decision.node].flatMap((rule) => (rule ? [rule.kind] : []));
+function committedKinds(decision: FaultDecision): string[] {
+  return [decision.task, decision.node].flatMap((rule) => (rule ? [rule.kind] : []));
 }
 
 export class AckPipeline {
@@ -137,13 +137,19 @@ export class AckPipeline {
     );
     exchange.action = matched.route.action;
     const decision = this.deps.faults.decide(matched.route.action);
-    exchange.faults = faultKinds(decision);
+    exchange.faults = decision.request ? [decision.request.kind] : [];
     const refusal = decision.request ? refusalFor(decision.request) : undefined;
     if (refusal !== undefined) {
       return { outcome: faultOutcome(refusal), delayMs: decision.request?.delayMs ?? 0 };
     }
-    const outcome = this.invoke(matched, exchange, decision, now);
-    if (exchange.taskId !== undefined) this.deps.faults.commit(decision);
+    const applied: string[] = [];
+    const outcome = this.invoke(matched, exchange, { decision, applied, now });
+    if (exchange.taskId !== undefined) {
+      // Task and node faults are used up (and recorded) only by a call that created a task.
+      this.deps.faults.commit(decision);
+      exchange.faults.push(...committedKinds(decision));
+    }
+    exchange.faults.push(...applied);
     return afterFaults(outcome, decision.request);
   }
 
@@ -172,7 +178,7 @@ export class AckPipeline {
     }
   }
 
-  private invoke(matched: MatchedRoute, exchange: Exchange, faults: FaultDecision, now: number): Outcome {
+  private invoke(matched: MatchedRoute, exchange: Exchange, context: { decision: FaultDecision; applied: string[]; now: number }): Outcome {
     let reply: AckReply;
     try {
       reply = matched.route.handler({
@@ -180,9 +186,10 @@ export class AckPipeline {
         query: new Map(parseRawQuery(exchange.rawQuery)),
         body: exchange.body,
         requestId: exchange.requestId,
-        now,
-        faults,
+        now: context.now,
+        faults: context.decision,
         state: this.deps.state,
+        applied: context.applied,
       });
     } catch (error) {
       if (error instanceof AckError) {

@@ -8,6 +8,7 @@ import { AckError } from './errors.js';
 import type { FaultRuleInput } from './fault-types.js';
 import { isJsonObject, type JsonObject } from './field-checks.js';
 import { sendJson } from './responses.js';
+import type { HeldState } from './node-pools.js';
 import type { FinishTaskRequest, SimulatorControl } from './simulator-control.js';
 
 export const ADMIN_PREFIX = '/_sim';
@@ -97,6 +98,51 @@ async function removeNode(call: AdminCall): Promise<AdminReply> {
   return removed(await call.control.removeNode(call.params.id ?? '', call.params.instanceId ?? ''), 'node');
 }
 
+/**
+ * PATCH a pool: `desiredSize` resizes it out of band (a task, as the console would), `state` holds it
+ * busy (or `active` releases it), any other key changes its configuration.
+ */
+function patchNodePool(call: AdminCall): AdminReply {
+  const { desiredSize, state, ...config } = objectBody(call);
+  const clusterId = call.params.id ?? '';
+  const nodepoolId = call.params.np ?? '';
+  if (desiredSize !== undefined && typeof desiredSize !== 'number') {
+    throw new AdminError(400, 'desiredSize must be a number');
+  }
+  if (state !== undefined && typeof state !== 'string') {
+    throw new AdminError(400, 'state must be a string');
+  }
+  if (Object.keys(config).length > 0) {
+    call.control.updateNodePool(clusterId, nodepoolId, config);
+  }
+  if (state !== undefined) {
+    call.control.holdNodePool(clusterId, nodepoolId, state as HeldState | 'active');
+  }
+  const task = desiredSize === undefined ? undefined : call.control.resizeNodePool(clusterId, nodepoolId, desiredSize);
+  const nodePool = found(call.control.getNodePool(clusterId, nodepoolId), 'node pool');
+  return ok({ ...nodePool, ...(task ? { task } : {}) });
+}
+
+async function removeNodePool(call: AdminCall): Promise<AdminReply> {
+  return removed(await call.control.removeNodePool(call.params.id ?? '', call.params.np ?? ''), 'node pool');
+}
+
+const NODE_POOL_ROUTES: readonly AdminRoute[] = [
+  { method: 'GET', path: '/clusters/:id/nodepools', handler: (call) => ok(found(call.control.listNodePools(call.params.id ?? ''), 'cluster')) },
+  {
+    method: 'POST',
+    path: '/clusters/:id/nodepools',
+    handler: (call) => ok(call.control.addNodePool(call.params.id ?? '', objectBody(call)), 201),
+  },
+  {
+    method: 'GET',
+    path: '/clusters/:id/nodepools/:np',
+    handler: (call) => ok(found(call.control.getNodePool(call.params.id ?? '', call.params.np ?? ''), 'node pool')),
+  },
+  { method: 'PATCH', path: '/clusters/:id/nodepools/:np', handler: patchNodePool },
+  { method: 'DELETE', path: '/clusters/:id/nodepools/:np', handler: removeNodePool },
+];
+
 const ROUTES: readonly AdminRoute[] = [
   { method: 'GET', path: '/health', handler: () => ok({ status: 'ok' }) },
   { method: 'GET', path: '/settings', handler: (call) => ok(call.control.settings) },
@@ -136,6 +182,7 @@ const ROUTES: readonly AdminRoute[] = [
     path: '/tasks/:id/finish',
     handler: finishTask,
   },
+  ...NODE_POOL_ROUTES,
 ];
 
 function matchPath(pattern: string, path: string): Record<string, string> | undefined {

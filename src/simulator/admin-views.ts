@@ -22,7 +22,10 @@ export interface SimTaskView {
 }
 
 export interface SimClusterView extends ResolvedClusterConfig {
+  /** The pool id ScaleOutCluster instances carry (not a listed pool). */
   nodepoolId: string;
+  /** Ids of the cluster's node pools (listNodePools for their state). */
+  nodePoolIds: string[];
   activeNodes: number;
   runningTasks: number;
 }
@@ -30,7 +33,11 @@ export interface SimClusterView extends ResolvedClusterConfig {
 export interface SimNodeView {
   instanceId: string;
   clusterId: string;
+  /** '' for an instance a node pool created on its own (a retry or a replacement). */
   taskId: string;
+  nodepoolId: string;
+  /** A node pool manages it (false: ScaleOutCluster). */
+  pooled: boolean;
   nodeName: string;
   privateIp: string;
   vswitchId: string;
@@ -39,6 +46,7 @@ export interface SimNodeView {
   state: InstanceState;
   nodeStatus: NodeStatus;
   join: JoinBehaviour;
+  errorMessage: string;
   created: string;
 }
 
@@ -69,6 +77,7 @@ export function clusterView(record: ClusterRecord, runningTasks: number): SimClu
     ...record.config,
     vswitchZones: { ...record.config.vswitchZones },
     nodepoolId: record.nodepoolId,
+    nodePoolIds: record.nodePools.map((pool) => pool.config.nodepoolId),
     activeNodes: activeNodeCount(record),
     runningTasks,
   };
@@ -79,6 +88,8 @@ export function nodeView(instance: InstanceRecord): SimNodeView {
     instanceId: instance.instanceId,
     clusterId: instance.clusterId,
     taskId: instance.taskId,
+    nodepoolId: instance.nodepoolId,
+    pooled: instance.pooled,
     nodeName: instance.nodeName,
     privateIp: instance.privateIp,
     vswitchId: instance.vswitchId,
@@ -87,6 +98,7 @@ export function nodeView(instance: InstanceRecord): SimNodeView {
     state: instance.state,
     nodeStatus: instance.nodeStatus,
     join: instance.join,
+    errorMessage: instance.errorMessage,
     created: iso(instance.createdAt),
   };
 }

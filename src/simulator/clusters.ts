@@ -1,8 +1,17 @@
-// The simulated ACK clusters: their configuration (region, sandbox runtime, limits, vSwitch zones)
-// and the ECS instances scale-out tasks added to them.
-import { clusterNotFound } from './errors.js';
+// The simulated ACK clusters: their configuration (region, sandbox runtime, limits, vSwitch zones),
+// their node pools, and the ECS instances scale-out tasks and node pools added to them.
+import { clusterNotFound, nodePoolNotFound } from './errors.js';
 import { newNodepoolId } from './ids.js';
 import type { InstanceRecord } from './instances.js';
+import {
+  checkPoolSize,
+  newNodePoolRecord,
+  NodePoolConfigError,
+  resolveNodePoolConfig,
+  type NodePoolConfig,
+  type NodePoolRecord,
+  type ResolvedNodePoolConfig,
+} from './node-pools.js';
 
 export const DEFAULT_CLUSTER_ID = 'c82e6987e2961451182edacd74faf0000';
 export const DEFAULT_REGION_ID = 'cn-hangzhou';
@@ -25,13 +34,20 @@ export interface ClusterConfig {
   runtimeVersion?: string;
   /** nodeInfo.kubeletVersion of joined nodes. Default v1.30.1-aliyun.1. */
   kubeletVersion?: string;
+  /**
+   * The cluster's node pools when it is created. Default: one eligible sandbox pool (runtime runv in
+   * a sandbox cluster, autoscaling off, type ess, desired size 0); `[]` for none.
+   */
+  nodePools?: NodePoolConfig[];
 }
 
-export type ResolvedClusterConfig = Required<ClusterConfig>;
+export type ResolvedClusterConfig = Required<Omit<ClusterConfig, 'nodePools'>>;
 
 export interface ClusterRecord {
   config: ResolvedClusterConfig;
+  /** The pool id ScaleOutCluster instances carry; no listed pool has it (docs/simulator.md). */
   nodepoolId: string;
+  nodePools: NodePoolRecord[];
   instances: InstanceRecord[];
 }
 
@@ -92,6 +108,24 @@ export function resolveClusterConfig(config: ClusterConfig): ResolvedClusterConf
   return resolved;
 }
 
+/** Resolves a cluster's pool list, filling in ids once so they stay the same across reset(). */
+type InitialPool = ResolvedNodePoolConfig & { desiredSize: number };
+
+function resolvePools(config: ClusterConfig, resolved: ResolvedClusterConfig): InitialPool[] {
+  const inputs = config.nodePools ?? [{}];
+  if (!Array.isArray(inputs)) {
+    throw new ClusterConfigError('cluster nodePools must be a list of node pool configurations');
+  }
+  const defaults = { sandbox: resolved.sandbox, runtimeVersion: resolved.runtimeVersion, vswitchIds: Object.keys(resolved.vswitchZones) };
+  const pools = inputs.map((input, index) => resolveNodePoolConfig(input, defaults, index));
+  const ids = pools.map((pool) => pool.nodepoolId);
+  const duplicate = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (duplicate !== undefined) {
+    throw new NodePoolConfigError(`node pool id ${duplicate} is used twice in cluster ${resolved.clusterId}`);
+  }
+  return pools.map((pool, index) => ({ ...pool, desiredSize: checkPoolSize('desiredSize', inputs[index]?.desiredSize ?? 0) }));
+}
+
 export function zoneOf(config: ResolvedClusterConfig, vswitchId: string): string {
   return config.vswitchZones[vswitchId] ?? config.defaultZone;
 }
@@ -103,8 +137,14 @@ export function activeNodeCount(record: ClusterRecord): number {
 
 export class ClusterRegistry {
   private readonly records = new Map<string, ClusterRecord>();
+  private readonly initial: readonly ClusterConfig[];
 
-  constructor(private readonly initial: readonly ClusterConfig[]) {
+  constructor(
+    initial: readonly ClusterConfig[],
+    private readonly now: () => number = Date.now,
+  ) {
+    // Pool ids are drawn once, so a reset brings back the same pools.
+    this.initial = initial.map((config) => ({ ...config, nodePools: resolvePools(config, resolveClusterConfig(config)) }));
     this.reset();
   }
 
@@ -132,7 +172,10 @@ export class ClusterRegistry {
     return record;
   }
 
-  /** Adds a cluster, or replaces the configuration of an existing one keeping its instances. */
+  /**
+   * Adds a cluster, or replaces the configuration of an existing one keeping its instances and its
+   * pools (`nodePools` only applies to a new cluster; use addNodePool for more).
+   */
   upsert(config: ClusterConfig): ClusterRecord {
     const resolved = resolveClusterConfig(config);
     const existing = this.records.get(resolved.clusterId);
@@ -140,9 +183,33 @@ export class ClusterRegistry {
       existing.config = resolved;
       return existing;
     }
-    const record: ClusterRecord = { config: resolved, nodepoolId: newNodepoolId(), instances: [] };
+    const now = this.now();
+    const pools = resolvePools(config, resolved).map(({ desiredSize, ...pool }) => newNodePoolRecord(pool, desiredSize, now));
+    const record: ClusterRecord = { config: resolved, nodepoolId: newNodepoolId(), nodePools: pools, instances: [] };
     this.records.set(resolved.clusterId, record);
     return record;
+  }
+
+  requirePool(clusterId: string, nodepoolId: string): { cluster: ClusterRecord; pool: NodePoolRecord } {
+    const cluster = this.require(clusterId);
+    const pool = cluster.nodePools.find((candidate) => candidate.config.nodepoolId === nodepoolId);
+    if (pool === undefined) {
+      throw nodePoolNotFound(nodepoolId);
+    }
+    return { cluster, pool };
+  }
+
+  addPool(clusterId: string, config: NodePoolConfig): NodePoolRecord {
+    const cluster = this.require(clusterId);
+    const defaults = { sandbox: cluster.config.sandbox, runtimeVersion: cluster.config.runtimeVersion, vswitchIds: Object.keys(cluster.config.vswitchZones) };
+    const { desiredSize, ...rest } = config;
+    const resolved = resolveNodePoolConfig(rest, defaults, cluster.nodePools.length);
+    if (cluster.nodePools.some((pool) => pool.config.nodepoolId === resolved.nodepoolId)) {
+      throw new NodePoolConfigError(`node pool id ${resolved.nodepoolId} already exists in cluster ${clusterId}`);
+    }
+    const pool = newNodePoolRecord(resolved, checkPoolSize('desiredSize', desiredSize ?? 0), this.now());
+    cluster.nodePools.push(pool);
+    return pool;
   }
 
   update(clusterId: string, patch: Partial<ClusterConfig>): ClusterRecord {

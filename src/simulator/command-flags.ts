@@ -1,7 +1,9 @@
 // Flags of `sandbox-capacity-operator simulate-ack`, parsed into AckSimulatorOptions.
 import { parseArgs } from 'node:util';
 import { DEFAULT_CLUSTER_ID, DEFAULT_REGION_ID, type ClusterConfig } from './clusters.js';
+import { resolveNodePoolConfig, type NodePoolConfig } from './node-pools.js';
 import { parseFaultSpec } from './fault-spec.js';
+import { parseNodePoolSpec } from './node-pool-flag.js';
 import type { FaultRuleInput } from './fault-types.js';
 import { DEFAULT_ACCESS_KEY_ID, DEFAULT_ACCESS_KEY_SECRET } from './index.js';
 import type { SimulatorSettings } from './settings.js';
@@ -24,6 +26,12 @@ Runs a local ACK (CS OpenAPI 2015-12-15) simulator on 127.0.0.1 until SIGINT/SIG
   --max-scale-out-tasks <n>    concurrent scale-out tasks per cluster (default 1)
   --vswitch-zone <vsw=zone>    zone of a vSwitch, repeatable (e.g. vsw-aaa=cn-hangzhou-h)
   --default-zone <zone>        zone of unlisted vSwitches (default <region>-a)
+  --node-pool <spec>           a node pool of the cluster, repeatable; given, it replaces the default
+                               eligible sandbox pool. key=value pairs: id, name, type (ess|edge|lingjun),
+                               runtime (Sandboxed-Container.runv|containerd), runtimeVersion,
+                               autoScaling, minInstances, maxInstances, autoMode, vswitchIds (a+b),
+                               instanceTypes (a+b), desiredSize, labels (k=v+k2=v2), isDefault
+                               e.g. id=np-sandbox,desiredSize=2,vswitchIds=vsw-a+vsw-b
   --access-key-id <id>         accepted AccessKey id (default LTAI-simulator)
   --access-key-secret <s>      its secret (default simulator-secret)
   --task-duration <d>          how long a task runs, e.g. 2s (default 2s)
@@ -71,6 +79,7 @@ const FLAG_SPEC = {
   'max-scale-out-tasks': { type: 'string' },
   'vswitch-zone': { type: 'string', multiple: true },
   'default-zone': { type: 'string' },
+  'node-pool': { type: 'string', multiple: true },
   'access-key-id': { type: 'string' },
   'access-key-secret': { type: 'string' },
   'task-duration': { type: 'string' },
@@ -130,7 +139,19 @@ function clusterFrom(values: Values): ClusterConfig {
     ...(nodeQuota === undefined ? {} : { nodeQuota }),
     ...(maxScaleOuts === undefined ? {} : { maxConcurrentScaleOuts: maxScaleOuts }),
     ...(values['default-zone'] ? { defaultZone: values['default-zone'] } : {}),
+    ...(values['node-pool'] ? { nodePools: values['node-pool'].map(nodePoolFrom) } : {}),
   };
+}
+
+function nodePoolFrom(spec: string): NodePoolConfig {
+  try {
+    const config = parseNodePoolSpec(spec);
+    // Checked here too, so a typo is a flag error (exit 2) rather than a failed start.
+    resolveNodePoolConfig(config, { sandbox: true, runtimeVersion: '0', vswitchIds: [] }, 0);
+    return config;
+  } catch (error) {
+    throw new FlagError(`--node-pool ${spec}: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 function settingsFrom(values: Values): Partial<SimulatorSettings> {

@@ -20,6 +20,13 @@ function createCommandLogger(level: string): Logger {
   });
 }
 
+function poolLines(simulator: AckSimulator, clusterId: string): string[] {
+  const pools = simulator.control.listNodePools(clusterId) ?? [];
+  const describe = (pool: (typeof pools)[number]): string =>
+    `${pool.nodepoolId} (${pool.name}, ${pool.type}, ${pool.runtime}${pool.autoScaling ? ', autoscaling' : ''}${pool.autoMode ? ', auto mode' : ''}, desired ${pool.desiredSize})`;
+  return pools.length === 0 ? ['  node pools:        none'] : pools.map((pool, index) => `  ${index === 0 ? 'node pools:       ' : '                  '} ${describe(pool)}`);
+}
+
 function describeStart(simulator: AckSimulator, options: CommandOptions): string {
   const { cluster } = options;
   const secret = options.secretGiven ? '(the one given with --access-key-secret)' : simulator.accessKeySecret;
@@ -29,6 +36,7 @@ function describeStart(simulator: AckSimulator, options: CommandOptions): string
     `  access key id:     ${simulator.accessKeyId}`,
     `  access key secret: ${secret}`,
     `  cluster:           ${cluster.clusterId} (${cluster.regionId ?? ''}${cluster.sandbox === false ? '' : ', sandboxed containers'})`,
+    ...poolLines(simulator, cluster.clusterId),
     `  nodes join:        ${options.kubeconfigPath ?? 'nowhere (no --kubeconfig)'}`,
     `  admin API:         ${simulator.url}/_sim/  (see docs/simulator.md)`,
     'Press Ctrl+C to stop.',

@@ -38,6 +38,20 @@ export function taskNotFound(taskId: string): AckError {
   return new AckError(404, 'ErrorTaskNotFound', `task ${taskId} not found`);
 }
 
+export function nodePoolNotFound(nodepoolId: string): AckError {
+  return new AckError(404, 'ErrorNodePoolNotFound', `node pool ${nodepoolId} not found`);
+}
+
+/**
+ * A write to a node pool that is not `active`. ACK documents no code for this (ack-nodepool.md): the
+ * simulator uses the InvalidStatus family of the cluster-busy refusal, with its message shape.
+ */
+export const NODE_POOL_BUSY_CODE = 'InvalidStatus.NodePool';
+
+export function nodePoolBusy(nodepoolId: string, state: string): AckError {
+  return new AckError(400, NODE_POOL_BUSY_CODE, `cannot operate node pool ${nodepoolId} where state is ${state}`);
+}
+
 export function clusterBusy(state: string): AckError {
   return new AckError(400, 'InvalidStatus.Forbidden', `cannot operate cluster where state is ${state}`);
 }

@@ -21,16 +21,12 @@ function throttled(rule: FaultRule): AckError {
   );
 }
 
-const NO_STOCK_MESSAGE =
-  'The requested resource is sold out in the specified zone; try other types of resources or other regions and zones.';
 const QUOTA_MESSAGE = 'The quota "nodes per cluster" is exceeded; request a higher quota in Quota Center.';
 
 const REFUSALS: Partial<Record<FaultKind, (rule: FaultRule) => AckError>> = {
   throttle: throttled,
   unavailable: serviceUnavailable,
   error: (rule) => new AckError(rule.status ?? 400, rule.code ?? 'InjectedError', rule.message ?? 'injected error'),
-  'no-stock': (rule) =>
-    new AckError(rule.status ?? 400, rule.code ?? 'OperationDenied.NoStock', rule.message ?? NO_STOCK_MESSAGE),
   quota: (rule) => new AckError(rule.status ?? 400, rule.code ?? 'QuotaExceeded.Nodes', rule.message ?? QUOTA_MESSAGE),
 };
 

@@ -3,7 +3,7 @@
 import type { FaultRuleInput } from './fault-types.js';
 import { checkFaultRule, FaultRuleError } from './faults.js';
 
-const TEXT_KEYS = new Set(['action', 'code', 'message', 'mode']);
+const TEXT_KEYS = new Set(['action', 'code', 'message', 'mode', 'zone', 'vswitchId', 'nodepoolId']);
 const NUMBER_KEYS = new Set([
   'probability',
   'times',

@@ -1,25 +1,27 @@
 // The failure modes the simulator can inject, grouped by when they act:
 // - request faults replace (or delay, or lose) the HTTP answer of one call;
 // - task faults change how a ScaleOutCluster task ends;
-// - node faults change how a finished task's instances join Kubernetes.
+// - node faults change how a finished task's instances join Kubernetes;
+// - stock faults (no-stock) make ECS refuse instances in a zone, a vSwitch or a node pool.
 
 export const REQUEST_FAULT_KINDS = [
   'throttle',
   'unavailable',
   'error',
   'non-json',
-  'no-stock',
   'quota',
   'slow',
   'lost-response',
 ] as const;
 export const TASK_FAULT_KINDS = ['task-fail', 'task-stuck'] as const;
 export const NODE_FAULT_KINDS = ['node-not-ready', 'node-never-joins', 'node-disappears'] as const;
-export const FAULT_KINDS = [...REQUEST_FAULT_KINDS, ...TASK_FAULT_KINDS, ...NODE_FAULT_KINDS] as const;
+export const STOCK_FAULT_KINDS = ['no-stock'] as const;
+export const FAULT_KINDS = [...REQUEST_FAULT_KINDS, ...TASK_FAULT_KINDS, ...NODE_FAULT_KINDS, ...STOCK_FAULT_KINDS] as const;
 
 export type RequestFaultKind = (typeof REQUEST_FAULT_KINDS)[number];
 export type TaskFaultKind = (typeof TASK_FAULT_KINDS)[number];
 export type NodeFaultKind = (typeof NODE_FAULT_KINDS)[number];
+export type StockFaultKind = (typeof STOCK_FAULT_KINDS)[number];
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
 export type LostResponseMode = 'error' | 'timeout' | 'reset';
@@ -51,6 +53,12 @@ export interface FaultRuleInput {
   fraction?: number;
   /** `node-disappears`: time after joining at which the node is deleted. */
   afterMs?: number;
+  /** `no-stock`: only instances placed in this zone are refused. */
+  zone?: string;
+  /** `no-stock`: only instances placed in this vSwitch are refused. */
+  vswitchId?: string;
+  /** `no-stock` and node faults: only this node pool's instances (not ScaleOutCluster). */
+  nodepoolId?: string;
 }
 
 export interface FaultRule extends FaultRuleInput {
@@ -65,15 +73,26 @@ export interface FaultDecision {
   node?: FaultRule;
 }
 
-/** Kinds that only make sense for ScaleOutCluster default to that action. */
+export const SCALE_OUT_ACTION = 'ScaleOutCluster';
+
+/**
+ * Kinds that only make sense for ScaleOutCluster default to that action. Node and stock faults
+ * have no default: without an action they act on every instance created, by ScaleOutCluster or by
+ * a node pool; `action: ScaleOutCluster` keeps them off node pools.
+ */
 export function defaultActionOf(kind: FaultKind): string | undefined {
-  const scaleOutOnly: readonly FaultKind[] = ['no-stock', 'quota', ...TASK_FAULT_KINDS, ...NODE_FAULT_KINDS];
-  return scaleOutOnly.includes(kind) ? 'ScaleOutCluster' : undefined;
+  const scaleOutOnly: readonly FaultKind[] = ['quota', ...TASK_FAULT_KINDS];
+  return scaleOutOnly.includes(kind) ? SCALE_OUT_ACTION : undefined;
 }
 
-export function categoryOf(kind: FaultKind): keyof FaultDecision {
+export type FaultCategory = keyof FaultDecision | 'stock';
+
+export function categoryOf(kind: FaultKind): FaultCategory {
   if ((TASK_FAULT_KINDS as readonly string[]).includes(kind)) {
     return 'task';
+  }
+  if ((STOCK_FAULT_KINDS as readonly string[]).includes(kind)) {
+    return 'stock';
   }
   return (NODE_FAULT_KINDS as readonly string[]).includes(kind) ? 'node' : 'request';
 }

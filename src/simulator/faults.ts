@@ -1,8 +1,35 @@
 // The fault rule engine. Rules are checked in the order they were added; for each category
 // (request, task, node) the first rule that matches the call's action and wins its draw applies.
 // Draws come from a seeded PRNG so a run with the same seed and the same calls fails the same way.
-import { categoryOf, defaultActionOf, FAULT_KINDS, type FaultDecision, type FaultRule, type FaultRuleInput } from './fault-types.js';
+// Stock faults are not decided per call: they are asked about where instances are placed (a
+// ScaleOutCluster call after its validation, or one node pool launch), see stockOuts().
+import {
+  categoryOf,
+  defaultActionOf,
+  FAULT_KINDS,
+  SCALE_OUT_ACTION,
+  type FaultDecision,
+  type FaultRule,
+  type FaultRuleInput,
+} from './fault-types.js';
 import { createPrng, type Prng } from './prng.js';
+
+/** Where an instance would be created. */
+export interface Placement {
+  vswitchId: string;
+  zone: string;
+}
+
+/** A placement question: for ScaleOutCluster (no nodepoolId) or for one node pool's launch. */
+export interface StockQuestion {
+  nodepoolId?: string;
+  placements: readonly Placement[];
+}
+
+/** Whether a no-stock rule's zone / vSwitch scope covers a placement. */
+export function stockRuleCovers(rule: FaultRuleInput, placement: Placement): boolean {
+  return (rule.zone === undefined || rule.zone === placement.zone) && (rule.vswitchId === undefined || rule.vswitchId === placement.vswitchId);
+}
 
 export class FaultRuleError extends Error {
   override readonly name = 'FaultRuleError';
@@ -15,7 +42,10 @@ function checkNumber(input: FaultRuleInput, field: keyof FaultRuleInput, min: nu
   }
 }
 
-function checkOptionalString(input: FaultRuleInput, field: 'action' | 'code' | 'message' | 'mode'): void {
+type TextField = 'action' | 'code' | 'message' | 'mode' | 'zone' | 'vswitchId' | 'nodepoolId';
+const TEXT_FIELDS: readonly TextField[] = ['action', 'code', 'message', 'mode', 'zone', 'vswitchId', 'nodepoolId'];
+
+function checkOptionalString(input: FaultRuleInput, field: TextField): void {
   const value = input[field];
   if (value !== undefined && typeof value !== 'string') {
     throw new FaultRuleError(`fault ${field} must be a string`);
@@ -35,14 +65,35 @@ export function checkFaultRule(input: FaultRuleInput): void {
   checkNumber(input, 'failFraction', 0, 1);
   checkNumber(input, 'fraction', 0, 1);
   checkNumber(input, 'afterMs', 0, 86_400_000);
-  for (const field of ['action', 'code', 'message', 'mode'] as const) {
+  for (const field of TEXT_FIELDS) {
     checkOptionalString(input, field);
   }
+  checkScopes(input);
   if (input.mode !== undefined && !['error', 'timeout', 'reset'].includes(input.mode)) {
     throw new FaultRuleError('fault mode must be error, timeout or reset');
   }
   if (input.times !== undefined && !Number.isInteger(input.times)) {
     throw new FaultRuleError('fault times must be a whole number');
+  }
+}
+
+// Task, node and stock faults act on instances, which only ScaleOutCluster and node pools create:
+// an action scope other than ScaleOutCluster would never fire, so it is refused.
+function checkScopes(input: FaultRuleInput): void {
+  const category = categoryOf(input.kind);
+  if (category !== 'request' && input.action !== undefined && input.action !== SCALE_OUT_ACTION) {
+    throw new FaultRuleError(
+      `fault ${input.kind} acts on created instances: action may only be ${SCALE_OUT_ACTION} (or absent for ScaleOutCluster and node pools); scope node pools with nodepoolId`,
+    );
+  }
+  if ((input.zone !== undefined || input.vswitchId !== undefined) && category !== 'stock') {
+    throw new FaultRuleError('fault zone and vswitchId only apply to no-stock');
+  }
+  if (input.nodepoolId !== undefined && category !== 'stock' && category !== 'node') {
+    throw new FaultRuleError('fault nodepoolId only applies to no-stock and node faults');
+  }
+  if (input.nodepoolId !== undefined && input.action !== undefined) {
+    throw new FaultRuleError('fault nodepoolId and action exclude each other: node pools are not ScaleOutCluster');
   }
 }
 
@@ -79,7 +130,6 @@ export class FaultEngine {
     return this.rules.map((rule) => ({ ...rule }));
   }
 
-  /** Decides the faults of one call; rules that fire count it, and retire when `times` is used up. */
   /**
    * Picks at most one rule per category for a call. Request faults are used up at once; task and
    * node faults only by commit(), once the call really created a task, so a call refused by a
@@ -89,7 +139,7 @@ export class FaultEngine {
     const decision: FaultDecision = {};
     for (const rule of this.rules) {
       const category = categoryOf(rule.kind);
-      if (decision[category] !== undefined || !this.matches(rule, action) || !this.draw(rule)) {
+      if (category === 'stock' || decision[category] !== undefined || !this.matches(rule, action) || !this.draw(rule)) {
         continue;
       }
       if (category === 'request') rule.fired += 1;
@@ -108,11 +158,54 @@ export class FaultEngine {
     this.dropExhausted();
   }
 
+  /**
+   * The no-stock rules that refuse some of these placements, each drawn once and counted once per
+   * question (one ScaleOutCluster call, or one node pool launch), however many placements it covers.
+   */
+  stockOuts(question: StockQuestion): FaultRule[] {
+    const fired: FaultRule[] = [];
+    for (const rule of this.rules) {
+      if (rule.kind !== 'no-stock' || !this.stockApplies(rule, question) || !this.draw(rule)) continue;
+      rule.fired += 1;
+      fired.push({ ...rule });
+    }
+    this.dropExhausted();
+    return fired;
+  }
+
+  /** The node fault for one node pool launch, used up at once (a launch always creates instances). */
+  launchNodeFault(nodepoolId: string): FaultRule | undefined {
+    const rule = this.rules.find(
+      (candidate) =>
+        categoryOf(candidate.kind) === 'node' &&
+        candidate.action === undefined &&
+        (candidate.nodepoolId === undefined || candidate.nodepoolId === nodepoolId) &&
+        this.draw(candidate),
+    );
+    if (rule === undefined) return undefined;
+    rule.fired += 1;
+    this.dropExhausted();
+    return { ...rule };
+  }
+
+  private stockApplies(rule: FaultRule, question: StockQuestion): boolean {
+    const forPool = question.nodepoolId !== undefined;
+    const scopeFits = forPool
+      ? rule.action === undefined && (rule.nodepoolId === undefined || rule.nodepoolId === question.nodepoolId)
+      : rule.nodepoolId === undefined;
+    return scopeFits && question.placements.some((placement) => stockRuleCovers(rule, placement));
+  }
+
   private dropExhausted(): void {
     this.rules = this.rules.filter((rule) => rule.times === undefined || rule.fired < rule.times);
   }
 
   private matches(rule: FaultRule, action: string): boolean {
+    if (categoryOf(rule.kind) === 'node') {
+      // Node faults without an action also serve node pools (launchNodeFault); per call, only
+      // ScaleOutCluster creates instances, and a pool-scoped rule never applies to it.
+      return rule.nodepoolId === undefined && action === SCALE_OUT_ACTION && (rule.action ?? action) === action;
+    }
     return rule.action === undefined || rule.action === action;
   }
 

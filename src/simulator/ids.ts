@@ -41,3 +41,8 @@ export function newPrivateIp(used: ReadonlySet<string>): string {
     }
   }
 }
+
+/** ESS scaling group ids look like `asg-` + 20 lower-case alphanumerics. */
+export function newScalingGroupId(): string {
+  return `asg-${newInstanceId().slice(2)}`;
+}

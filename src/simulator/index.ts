@@ -19,11 +19,17 @@ import { SimulatorState } from './simulator-state.js';
 
 export { DEFAULT_CLUSTER_ID, DEFAULT_REGION_ID } from './clusters.js';
 export type { ClusterConfig } from './clusters.js';
+export type { HeldState, NodePoolConfig, NodePoolType } from './node-pools.js';
+export type { SimNodePoolView } from './node-pool-admin-views.js';
+export type { NodePoolCounts } from './node-pool-status.js';
+export { NODE_POOL_TASK_TYPES } from './node-pool-tasks.js';
+export { NODE_POOL_BUSY_CODE } from './errors.js';
+export { NO_STOCK_CODE } from './stock.js';
 export type { FaultKind, FaultRule, FaultRuleInput, LostResponseMode } from './fault-types.js';
 export type { RecordedRequest, RequestFilter } from './recorder.js';
 export type { SimulatorSettings } from './settings.js';
 export type { SimClusterView, SimNodeView, SimTaskView } from './admin-views.js';
-export type { FinishTaskRequest } from './simulator-control.js';
+export type { FinishTaskRequest, NodePoolPatch } from './simulator-control.js';
 export type { SimulatorControl } from './simulator-control.js';
 export type { Clock } from './clock.js';
 
@@ -88,8 +94,13 @@ function settingsFrom(options: AckSimulatorOptions): SimulatorSettings {
 }
 
 function buildControl(options: AckSimulatorOptions, logger: Logger, clock: Clock) {
-  const state = new SimulatorState(options.clusters ?? [{ clusterId: DEFAULT_CLUSTER_ID, regionId: DEFAULT_REGION_ID }], settingsFrom(options));
   const faults = new FaultEngine(options.seed ?? 1);
+  const state = new SimulatorState(
+    options.clusters ?? [{ clusterId: DEFAULT_CLUSTER_ID, regionId: DEFAULT_REGION_ID }],
+    settingsFrom(options),
+    faults,
+    () => clock.now(),
+  );
   const recorder = new RequestRecorder(options.recordLimit ?? 10_000);
   const nonces = new NonceCache(() => 2 * state.settings.maxClockSkewMs);
   const joiner = new NodeJoiner({

@@ -8,7 +8,7 @@ import type { NodeWriter } from './kube-node-writer.js';
 import { tagLabels } from './node-labels.js';
 import { buildNode, buildNodeStatus, providerIdOf } from './node-object.js';
 
-type JobKind = 'join' | 'heartbeat' | 'disappear';
+type JobKind = 'join' | 'heartbeat' | 'disappear' | 'delete';
 
 interface Job {
   kind: JobKind;
@@ -17,6 +17,8 @@ interface Job {
   dueAt: number;
   attempt: number;
   nodeUid?: string;
+  /** `delete`: the Node to delete (its instance has already left the cluster). */
+  nodeName?: string;
 }
 
 export interface NodeJoinerDeps {
@@ -43,6 +45,15 @@ export class NodeJoiner {
     }
   }
 
+  /** Deletes the Nodes of instances that left the cluster (removed or released), at `dueAt`. */
+  scheduleDeletion(instances: readonly InstanceRecord[], dueAt: number): void {
+    const leaving = new Set(instances.map((instance) => instance.instanceId));
+    this.jobs = this.jobs.filter((job) => !leaving.has(job.instanceId));
+    for (const instance of instances.filter((candidate) => candidate.nodeCreated === true)) {
+      this.jobs.push({ kind: 'delete', clusterId: instance.clusterId, instanceId: instance.instanceId, nodeName: instance.nodeName, dueAt, attempt: 0 });
+    }
+  }
+
   get pendingJobs(): number {
     return this.jobs.filter((job) => job.kind !== 'heartbeat').length;
   }
@@ -64,10 +75,13 @@ export class NodeJoiner {
     }
   }
 
-  /** Removes an instance's Node now (the admin "node disappears" action). */
+  /** Removes an instance's Node now (the admin "release an instance" action). */
   async removeNode(instance: InstanceRecord): Promise<void> {
     this.jobs = this.jobs.filter((job) => job.instanceId !== instance.instanceId);
-    await this.deps.writer?.deleteNode(instance.nodeName);
+    // Only a Node this instance registered: the name may belong to another simulator's node.
+    if (instance.nodeCreated === true) {
+      await this.deps.writer?.deleteNode(instance.nodeName);
+    }
   }
 
   private lookup(job: Job): { instance: InstanceRecord; cluster: ClusterRecord } | undefined {
@@ -77,6 +91,10 @@ export class NodeJoiner {
   }
 
   private async run(job: Job, now: number): Promise<void> {
+    if (job.kind === 'delete') {
+      await this.deleteLeft(job, now);
+      return;
+    }
     const found = this.lookup(job);
     if (found === undefined) {
       return;
@@ -96,9 +114,19 @@ export class NodeJoiner {
       this.scheduleHeartbeat(instance, job.nodeUid, now);
     } else {
       await this.deps.writer?.deleteNode(instance.nodeName);
+      instance.nodeCreated = false;
       cluster.instances.splice(cluster.instances.indexOf(instance), 1);
       this.jobs = this.jobs.filter((pending) => pending.instanceId !== instance.instanceId);
       this.deps.logger.info('simulated node disappeared', { node: instance.nodeName, instanceId: instance.instanceId });
+    }
+  }
+
+  private async deleteLeft(job: Job, now: number): Promise<void> {
+    try {
+      await this.deps.writer?.deleteNode(job.nodeName ?? '');
+      this.deps.logger.info('simulated node removed', { node: job.nodeName, instanceId: job.instanceId });
+    } catch (error) {
+      this.retry(job, now, error);
     }
   }
 
@@ -134,6 +162,7 @@ export class NodeJoiner {
       this.deps.logger.error('node name already taken by another node; not joining', { node: instance.nodeName, providerID: node.spec?.providerID });
       return null;
     }
+    instance.nodeCreated = true;
     await writer.writeStatus(instance.nodeName, buildNodeStatus(instance, cluster, now));
     if (this.deps.heartbeatIntervalMs() > 0) {
       await writer.renewLease(node, now);

@@ -3,6 +3,9 @@ import type { ClusterRecord } from './clusters.js';
 import type { InstanceRecord } from './instances.js';
 
 export const SANDBOX_RUNTIME = 'Sandboxed-Container.runv';
+export const CONTAINERD_RUNTIME = 'containerd';
+export const CONTAINER_RUNTIMES = [SANDBOX_RUNTIME, CONTAINERD_RUNTIME] as const;
+export type ContainerRuntime = (typeof CONTAINER_RUNTIMES)[number];
 
 const LABEL_NAME = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
 const LABEL_PREFIX = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
@@ -33,15 +36,17 @@ export function tagLabels(instance: InstanceRecord): { labels: Record<string, st
   return { labels, skipped };
 }
 
+/** Runtime and pool come from the instance (its node pool's, or the cluster's for ScaleOutCluster). */
 export function systemLabels(instance: InstanceRecord, cluster: ClusterRecord): Record<string, string> {
   const { config } = cluster;
-  const runtime: Record<string, string> = config.sandbox
-    ? { 'alibabacloud.com/container-runtime': SANDBOX_RUNTIME, 'alibabacloud.com/sandboxed-container': SANDBOX_RUNTIME }
-    : { 'alibabacloud.com/container-runtime': 'containerd' };
+  const runtime: Record<string, string> =
+    instance.runtime === SANDBOX_RUNTIME
+      ? { 'alibabacloud.com/container-runtime': SANDBOX_RUNTIME, 'alibabacloud.com/sandboxed-container': SANDBOX_RUNTIME }
+      : { 'alibabacloud.com/container-runtime': CONTAINERD_RUNTIME };
   return {
     ...runtime,
-    'alibabacloud.com/container-runtime-version': config.runtimeVersion,
-    'alibabacloud.com/nodepool-id': cluster.nodepoolId,
+    'alibabacloud.com/container-runtime-version': instance.runtimeVersion,
+    'alibabacloud.com/nodepool-id': instance.nodepoolId,
     'ack.aliyun.com': config.clusterId,
     'topology.kubernetes.io/region': config.regionId,
     'topology.kubernetes.io/zone': instance.zone,

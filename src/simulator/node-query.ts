@@ -52,7 +52,7 @@ export function filterClusterNodes(cluster: ClusterRecord, query: ReadonlyMap<st
     memberPredicate(commaList(query.get('instanceIds')), (instance) => instance.instanceId),
     memberPredicate(commaList(query.get('nodeNames')), (instance) => instance.nodeName),
     memberPredicate(commaList(query.get('nodeIps')), (instance) => instance.privateIp),
-    nodepool ? (): boolean => nodepool === cluster.nodepoolId : undefined,
+    nodepool ? (instance: InstanceRecord): boolean => instance.nodepoolId === nodepool : undefined,
     labelPredicate(query.get('nodeLabels'), cluster),
   ].filter((predicate): predicate is Predicate => predicate !== undefined);
   return cluster.instances.filter((instance) => predicates.every((predicate) => predicate(instance)));

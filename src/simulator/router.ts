@@ -1,4 +1,4 @@
-// ACK routes (ack-api.md §10.2): matched on method and path, then cross-checked against the signed
+// ACK routes (ack-api.md §10.2, ack-nodepool.md): matched on method and path, then cross-checked against the signed
 // x-acs-action and x-acs-version headers.
 import {
   describeClusterNodes,
@@ -8,15 +8,28 @@ import {
   type AckHandler,
 } from './ack-handlers.js';
 import { AckError } from './errors.js';
+import {
+  deleteClusterNodes,
+  describeClusterNodePoolDetail,
+  describeClusterNodePools,
+  modifyClusterNodePool,
+  removeNodePoolNodes,
+  scaleClusterNodePool,
+} from './node-pool-handlers.js';
 
 export const API_VERSION = '2015-12-15';
 
 export interface AckRoute {
-  method: 'GET' | 'POST';
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
   pattern: RegExp;
   paramNames: readonly string[];
   action: string;
   handler: AckHandler;
+}
+
+/** `/clusters/{ClusterId}/nodepools/{NodepoolId}` with one method. */
+function poolRoute(method: AckRoute['method'], action: string, handler: AckHandler): AckRoute[] {
+  return [{ method, pattern: /^\/clusters\/([^/]+)\/nodepools\/([^/]+)$/, paramNames: ['clusterId', 'nodepoolId'], action, handler }];
 }
 
 export const ACK_ROUTES: readonly AckRoute[] = [
@@ -41,6 +54,30 @@ export const ACK_ROUTES: readonly AckRoute[] = [
     paramNames: ['clusterId'],
     action: 'DescribeClusterNodes',
     handler: describeClusterNodes,
+  },
+  {
+    method: 'POST',
+    pattern: /^\/clusters\/([^/]+)\/nodes$/,
+    paramNames: ['clusterId'],
+    action: 'DeleteClusterNodes',
+    handler: deleteClusterNodes,
+  },
+  {
+    method: 'GET',
+    pattern: /^\/clusters\/([^/]+)\/nodepools$/,
+    paramNames: ['clusterId'],
+    action: 'DescribeClusterNodePools',
+    handler: describeClusterNodePools,
+  },
+  ...poolRoute('GET', 'DescribeClusterNodePoolDetail', describeClusterNodePoolDetail),
+  ...poolRoute('PUT', 'ModifyClusterNodePool', modifyClusterNodePool),
+  ...poolRoute('POST', 'ScaleClusterNodePool', scaleClusterNodePool),
+  {
+    method: 'DELETE',
+    pattern: /^\/clusters\/([^/]+)\/nodepools\/([^/]+)\/nodes$/,
+    paramNames: ['clusterId', 'nodepoolId'],
+    action: 'RemoveNodePoolNodes',
+    handler: removeNodePoolNodes,
   },
 ];
 

@@ -4,13 +4,15 @@ import type { Logger } from 'winston';
 import { clusterView, nodeView, taskView, type SimClusterView, type SimNodeView, type SimTaskView } from './admin-views.js';
 import type { Clock } from './clock.js';
 import type { ClusterConfig } from './clusters.js';
+import { nodePoolView, type SimNodePoolView } from './node-pool-admin-views.js';
+import { HELD_STATES, resolveNodePoolConfig, NodePoolConfigError, type HeldState, type NodePoolConfig } from './node-pools.js';
 import type { FaultRule, FaultRuleInput } from './fault-types.js';
 import type { FaultEngine } from './faults.js';
 import type { NodeJoiner } from './node-joiner.js';
 import type { NonceCache } from './nonce-cache.js';
 import type { RecordedRequest, RequestFilter, RequestRecorder } from './recorder.js';
 import type { SimulatorSettings } from './settings.js';
-import type { FinishedTask, SimulatorState } from './simulator-state.js';
+import type { AdvanceResult, FinishedTask, SimulatorState } from './simulator-state.js';
 import type { TaskError } from './tasks.js';
 import { affectedCount } from './instances.js';
 
@@ -23,6 +25,9 @@ export interface FinishTaskRequest {
   failFraction?: number;
   error?: TaskError;
 }
+
+/** Configuration changes of a pool made by hand (its id stays). */
+export type NodePoolPatch = Omit<NodePoolConfig, 'nodepoolId' | 'desiredSize'>;
 
 export interface SimulatorControlDeps {
   state: SimulatorState;
@@ -55,10 +60,19 @@ export class SimulatorControl {
 
   // Time ------------------------------------------------------------------------------------------
 
-  /** Finishes due tasks and schedules their nodes' joins; cheap and synchronous. */
+  /** Finishes due tasks, runs the node pools and schedules their nodes' joins; cheap and synchronous. */
   advance(now = this.deps.clock.now()): void {
-    for (const finished of this.deps.state.advance(now)) {
+    const result: AdvanceResult = this.deps.state.advance(now);
+    for (const finished of result.scaleOuts) {
       this.onFinished(finished);
+    }
+    const joinDelayMs = this.deps.state.settings.joinDelayMs;
+    for (const { instance, at } of result.ready) {
+      this.deps.joiner.schedule([instance], at + joinDelayMs);
+    }
+    this.deps.joiner.scheduleDeletion(result.gone, now);
+    for (const task of result.finished) {
+      this.deps.logger.info('node pool task finished', { taskId: task.taskId, taskType: task.taskType, nodepoolId: task.nodepoolId, state: task.state, error: task.error?.code });
     }
   }
 
@@ -106,7 +120,7 @@ export class SimulatorControl {
   }
 
   listClusters(): SimClusterView[] {
-    return this.deps.state.clusters.list().map((record) => clusterView(record, this.deps.state.tasks.runningCount(record.config.clusterId)));
+    return this.deps.state.clusters.list().map((record) => clusterView(record, this.deps.state.tasks.runningCount(record.config.clusterId, 'any')));
   }
 
   getCluster(clusterId: string): SimClusterView | undefined {
@@ -115,12 +129,12 @@ export class SimulatorControl {
 
   upsertCluster(config: ClusterConfig): SimClusterView {
     const record = this.deps.state.clusters.upsert(config);
-    return clusterView(record, this.deps.state.tasks.runningCount(record.config.clusterId));
+    return clusterView(record, this.deps.state.tasks.runningCount(record.config.clusterId, 'any'));
   }
 
   updateCluster(clusterId: string, patch: Partial<ClusterConfig>): SimClusterView {
     const record = this.deps.state.clusters.update(clusterId, patch);
-    return clusterView(record, this.deps.state.tasks.runningCount(clusterId));
+    return clusterView(record, this.deps.state.tasks.runningCount(clusterId, 'any'));
   }
 
   removeCluster(clusterId: string): boolean {
@@ -131,7 +145,15 @@ export class SimulatorControl {
     return this.deps.state.clusters.get(clusterId)?.instances.map(nodeView);
   }
 
-  /** The instance is released: it leaves the cluster and its Kubernetes Node is deleted. */
+  /**
+   * The ECS instance is released in ACK (also one still being created): it leaves
+   * DescribeClusterNodes, its Kubernetes Node is deleted, and its node pool, if any, replaces it.
+   */
+  releaseInstance(clusterId: string, instanceId: string): Promise<boolean> {
+    return this.removeNode(clusterId, instanceId);
+  }
+
+  /** The same as releaseInstance (its older name). */
   async removeNode(clusterId: string, instanceId: string): Promise<boolean> {
     const cluster = this.deps.state.clusters.get(clusterId);
     const instance = cluster?.instances.find((candidate) => candidate.instanceId === instanceId);
@@ -139,8 +161,78 @@ export class SimulatorControl {
       return false;
     }
     cluster.instances.splice(cluster.instances.indexOf(instance), 1);
+    // Its pool notices at once and launches a replacement.
+    this.advance();
     await this.deps.joiner.removeNode(instance);
     return true;
+  }
+
+  // Node pools ------------------------------------------------------------------------------------
+
+  listNodePools(clusterId: string): SimNodePoolView[] | undefined {
+    this.advance();
+    const cluster = this.deps.state.clusters.get(clusterId);
+    const now = this.deps.clock.now();
+    return cluster?.nodePools.map((pool) => nodePoolView(cluster, pool, this.deps.state.tasks, now));
+  }
+
+  getNodePool(clusterId: string, nodepoolId: string): SimNodePoolView | undefined {
+    return this.listNodePools(clusterId)?.find((pool) => pool.nodepoolId === nodepoolId);
+  }
+
+  /** Adds a pool to a cluster (any type, runtime or autoscaling: ineligible pools too). */
+  addNodePool(clusterId: string, config: NodePoolConfig): SimNodePoolView {
+    const pool = this.deps.state.clusters.addPool(clusterId, config);
+    this.advance();
+    return this.viewOf(clusterId, pool.config.nodepoolId);
+  }
+
+  /** Changes a pool's configuration by hand (e.g. turns its autoscaler on); id and size stay. */
+  updateNodePool(clusterId: string, nodepoolId: string, patch: NodePoolPatch): SimNodePoolView {
+    const { cluster, pool } = this.deps.state.clusters.requirePool(clusterId, nodepoolId);
+    const defaults = { sandbox: cluster.config.sandbox, runtimeVersion: cluster.config.runtimeVersion, vswitchIds: pool.config.vswitchIds };
+    pool.config = resolveNodePoolConfig({ ...pool.config, ...patch, nodepoolId }, defaults, cluster.nodePools.indexOf(pool));
+    pool.updatedAt = this.deps.clock.now();
+    return this.viewOf(clusterId, nodepoolId);
+  }
+
+  /**
+   * Someone else changes the pool's desired size (the console, another tool): no checks, a
+   * nodepool_update task like ModifyClusterNodePool's, and the pool converges to it.
+   */
+  resizeNodePool(clusterId: string, nodepoolId: string, desiredSize: number): SimTaskView {
+    this.advance();
+    return taskView(this.deps.state.pools.resizeOutOfBand(clusterId, nodepoolId, desiredSize, this.deps.clock.now()));
+  }
+
+  /** Holds the pool in a busy state (writes are refused) until held again with `active`. */
+  holdNodePool(clusterId: string, nodepoolId: string, state: HeldState | 'active'): SimNodePoolView {
+    if (state !== 'active' && !(HELD_STATES as readonly string[]).includes(state)) {
+      throw new NodePoolConfigError(`node pool state must be active or one of ${HELD_STATES.join(', ')}, got ${JSON.stringify(state)}`);
+    }
+    const { pool } = this.deps.state.clusters.requirePool(clusterId, nodepoolId);
+    pool.heldState = state === 'active' ? null : state;
+    return this.viewOf(clusterId, nodepoolId);
+  }
+
+  /** Deletes the pool; its instances are released and their Nodes deleted. */
+  async removeNodePool(clusterId: string, nodepoolId: string): Promise<boolean> {
+    const cluster = this.deps.state.clusters.get(clusterId);
+    const pool = cluster?.nodePools.find((candidate) => candidate.config.nodepoolId === nodepoolId);
+    if (cluster === undefined || pool === undefined) {
+      return false;
+    }
+    cluster.nodePools.splice(cluster.nodePools.indexOf(pool), 1);
+    const instances = cluster.instances.filter((instance) => instance.pooled && instance.nodepoolId === nodepoolId);
+    for (const instance of instances) {
+      await this.removeNode(clusterId, instance.instanceId);
+    }
+    return true;
+  }
+
+  private viewOf(clusterId: string, nodepoolId: string): SimNodePoolView {
+    const { cluster, pool } = this.deps.state.clusters.requirePool(clusterId, nodepoolId);
+    return nodePoolView(cluster, pool, this.deps.state.tasks, this.deps.clock.now());
   }
 
   // Tasks -----------------------------------------------------------------------------------------

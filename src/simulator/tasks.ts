@@ -2,12 +2,28 @@
 // (ack-api.md §4). A task's instances succeed or fail with it; a partly failed task fails as a whole
 // but keeps the instances that were created.
 import type { ClusterRecord } from './clusters.js';
-import type { FaultDecision } from './fault-types.js';
+import type { FaultDecision, FaultRule } from './fault-types.js';
 import { affectedCount, createInstances, type InstanceRecord } from './instances.js';
 import type { ScaleOutRequest } from './validation.js';
 
 export type TaskState = 'running' | 'success' | 'fail';
 export const SCALE_OUT_TASK_TYPE = 'cluster_scaleout';
+/** `task_result[].status` of one instance. */
+export type TaskResultStatus = 'initial' | 'success' | 'failed';
+/** scale-out: ends at its finish time (ScaleOutCluster). pool: ends when its instances settle (node-pool-tasks.ts). */
+export type TaskKind = 'scale-out' | 'pool';
+
+/** One instance of a pool task: created (success once running) or removed (success once gone). */
+export interface PoolResult {
+  instanceId: string;
+  op: 'create' | 'remove';
+  status: TaskResultStatus;
+}
+
+export interface TaskTarget {
+  id: string;
+  type: 'cluster' | 'nodepool';
+}
 
 export interface TaskError {
   code: string;
@@ -18,7 +34,13 @@ export interface TaskRecord {
   taskId: string;
   clusterId: string;
   requestId: string;
+  kind: TaskKind;
   taskType: string;
+  target: TaskTarget;
+  /** Pool tasks: the pool they work on (absent for DeleteClusterNodes). */
+  nodepoolId?: string;
+  /** Pool tasks: each instance the task creates or removes, and how that went. */
+  poolResults?: PoolResult[];
   createdAt: number;
   updatedAt: number;
   /** null: the task stays running until someone finishes it. */
@@ -54,12 +76,15 @@ export interface TaskOutcome {
 }
 
 function applyNodeFault(instances: InstanceRecord[], succeeding: number, faults: FaultDecision): void {
-  const rule = faults.node;
-  if (rule === undefined) {
-    return;
+  if (faults.node !== undefined) {
+    applyNodeRule(instances.slice(0, succeeding), faults.node);
   }
-  const affected = affectedCount(succeeding, rule.fraction);
-  for (const instance of instances.slice(succeeding - affected, succeeding)) {
+}
+
+/** Applies a node fault to the last `fraction` of these instances (at least one). */
+export function applyNodeRule(instances: readonly InstanceRecord[], rule: FaultRule): void {
+  const affected = affectedCount(instances.length, rule.fraction);
+  for (const instance of instances.slice(instances.length - affected)) {
     if (rule.kind === 'node-not-ready') {
       instance.join = 'not-ready';
     } else if (rule.kind === 'node-never-joins') {
@@ -91,7 +116,9 @@ export function createScaleOutTask(input: NewTaskInput, sequence: number): { tas
     taskId: input.taskId,
     clusterId: input.cluster.config.clusterId,
     requestId: input.requestId,
+    kind: 'scale-out',
     taskType: SCALE_OUT_TASK_TYPE,
+    target: { id: input.cluster.config.clusterId, type: 'cluster' },
     createdAt: input.now,
     updatedAt: input.now,
     finishAt: faults.task?.kind === 'task-stuck' ? null : input.now + input.durationMs,
@@ -114,10 +141,11 @@ export function completeTask(task: TaskRecord, cluster: ClusterRecord | undefine
   const failed = instances.slice(instances.length - failures);
   const error = outcome.error ??
     task.plannedError ?? { code: 'InstanceCreateFailed', message: 'failed to create ECS instances' };
-  for (const instance of succeeded) {
+  // An instance already being removed (DeleteClusterNodes while the task ran) stays removing.
+  for (const instance of succeeded.filter((candidate) => candidate.state === 'initial')) {
     instance.state = 'running';
   }
-  for (const instance of failed) {
+  for (const instance of failed.filter((candidate) => candidate.state === 'initial')) {
     instance.state = 'failed';
     instance.errorMessage = error.message;
   }
@@ -155,14 +183,22 @@ export class TaskStore {
       .sort((a, b) => b.createdAt - a.createdAt || b.sequence - a.sequence);
   }
 
-  runningCount(clusterId: string): number {
-    return this.list(clusterId).filter((task) => task.state === 'running').length;
+  /** Running tasks of one kind (ScaleOutCluster's concurrency limit counts only its own). */
+  runningCount(clusterId: string, kind: TaskKind | 'any' = 'scale-out'): number {
+    return this.list(clusterId).filter((task) => task.state === 'running' && (kind === 'any' || task.kind === kind)).length;
   }
 
-  /** Running tasks whose finish time has come, oldest first. */
+  /** Running pool tasks, oldest first. */
+  runningPoolTasks(): TaskRecord[] {
+    return this.list()
+      .filter((task) => task.state === 'running' && task.kind === 'pool')
+      .reverse();
+  }
+
+  /** Running scale-out tasks whose finish time has come, oldest first. */
   due(now: number): TaskRecord[] {
     return this.list()
-      .filter((task) => task.state === 'running' && task.finishAt !== null && task.finishAt <= now)
+      .filter((task) => task.state === 'running' && task.kind === 'scale-out' && task.finishAt !== null && task.finishAt <= now)
       .reverse();
   }
 

@@ -11,6 +11,9 @@ export interface TaskResultEntry {
 }
 
 export function taskResults(task: TaskRecord): TaskResultEntry[] {
+  if (task.poolResults !== undefined) {
+    return task.poolResults.map((result) => ({ data: result.instanceId, status: result.status }));
+  }
   const succeeded = task.instanceIds.length - task.failedCount;
   return task.instanceIds.map((instanceId, index) => {
     if (task.state === 'running') {
@@ -31,6 +34,11 @@ export function taskSummaryView(task: TaskRecord): Record<string, unknown> {
   };
 }
 
+function currentStage(task: TaskRecord): string {
+  if (task.kind === 'scale-out') return 'ScaleOutNodes';
+  return task.poolResults?.some((result) => result.op === 'remove') === true ? 'RemoveNodes' : 'ScaleNodePool';
+}
+
 export function taskInfoView(task: TaskRecord): Record<string, unknown> {
   return {
     task_id: task.taskId,
@@ -39,8 +47,8 @@ export function taskInfoView(task: TaskRecord): Record<string, unknown> {
     state: task.state,
     created: formatAckTime(task.createdAt),
     updated: formatAckTime(task.updatedAt),
-    current_stage: task.state === 'running' ? 'ScaleOutNodes' : '',
-    target: { id: task.clusterId, type: 'cluster' },
+    current_stage: task.state === 'running' ? currentStage(task) : '',
+    target: { ...task.target },
     parameters: task.parameters,
     task_result: taskResults(task),
     ...(task.error ? { error: { ...task.error } } : {}),
@@ -73,7 +81,7 @@ export function clusterNodeView(instance: InstanceRecord, cluster: ClusterRecord
     is_aliyun_node: true,
     node_name: instance.nodeName,
     node_status: instance.nodeStatus,
-    nodepool_id: cluster.nodepoolId,
+    nodepool_id: instance.nodepoolId,
     source: 'ess_attach',
     spot_strategy: 'NoSpot',
     state: instance.state,

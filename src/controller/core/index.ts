@@ -7,7 +7,7 @@ export { dueCloudWork, hasCloudWork, nextPollInMs, pollsToBringForward, type Clo
 export { toObservedNode, parseInstanceId, matchesSelector, selectorToString, type NodeLike } from './nodes.js';
 export { toBlocked } from './failures.js';
 export { SCALE_OUT_TASK_TYPE, withCurrentSpellings } from './tasks.js';
-export { parseDuration, tryParseDuration, formatDuration } from './time.js';
+export { parseDuration, parseTimestamp, tryParseDuration, formatDuration } from './time.js';
 export { settingsOf } from './settings.js';
 export { ConditionType, Reason, EventReason } from './reasons.js';
 export type * from './types.js';

@@ -28,14 +28,14 @@ describe('SandboxCapacity CRD as published (real API server)', () => {
     const conditions = Object.fromEntries((crd.status?.conditions ?? []).map((c) => [c.type, c.status]));
     expect(conditions).to.include({ Established: 'True', NamesAccepted: 'True' });
     expect(crd.status?.acceptedNames?.shortNames).to.deep.equal(['sbc']);
-    expect(crd.status?.acceptedNames?.categories).to.deep.equal(['sandbox']);
+    expect(crd.status?.acceptedNames?.categories).to.deep.equal(['sandbox-capacity']);
   });
 
   it('is listed by kubectl under its short name and its category', async () => {
     const namespace = await createTestNamespace('crd-names');
     await new SandboxCapacityClient(namespace).create(manifest('listed'));
     const byShortName = await testbed().kubectl(['get', 'sbc', '-n', namespace, '-o', 'name']);
-    const byCategory = await testbed().kubectl(['get', 'sandbox', '-n', namespace, '-o', 'name']);
+    const byCategory = await testbed().kubectl(['get', 'sandbox-capacity', '-n', namespace, '-o', 'name']);
     expect(byShortName.stdout.trim()).to.equal('sandboxcapacity.capacity.sandbox.dev/listed');
     expect(byCategory.stdout.trim()).to.equal('sandboxcapacity.capacity.sandbox.dev/listed');
   });

@@ -20,18 +20,25 @@ describe('operator endpoints', function () {
     expect((await get(health, '/healthz')).status).to.equal(200);
     expect((await get(health, '/readyz')).status).to.equal(200);
     const before = (await get(metrics, '/metrics')).body;
-    for (const result of ['accepted', 'refused', 'unknown']) {
-      expect(before).to.include(`sandbox_capacity_scale_out_requests_total{result="${result}"} 0`);
-    }
-    expect(before).to.include('sandbox_capacity_leader 1');
+    // Without --leader-elect there is no lease: the worker gauges say the one replica reconciles.
+    expect(before).to.match(/^controller_runtime_max_concurrent_reconciles\{controller="sandboxcapacity"\} \d+$/m);
+    // Standard process metrics, unprefixed, and what runs.
+    expect(before).to.match(/^process_cpu_seconds_total \d/m).and.match(/^nodejs_heap_size_used_bytes \d/m);
+    expect(before).to.not.include('sandbox_capacity_process_');
+    expect(before).to.match(/^sandbox_capacity_build_info\{version="\d+\.\d+\.\d+[^"]*",node_version="v24\.[^"]+"\} 1$/m);
     await s.apply(baseSpec(s.clusterId, 2));
     const after = await eventually('gauges for the resource', async () => {
       const body = (await get(metrics, '/metrics')).body;
       return body.includes(`sandbox_capacity_ready_replicas{namespace="${s.ns}",name="workers"} 2`) ? body : undefined;
     }, 60_000);
     expect(after).to.include(`sandbox_capacity_desired_replicas{namespace="${s.ns}",name="workers"} 2`);
-    expect(after).to.include('sandbox_capacity_scale_out_requests_total{result="accepted"} 1');
-    expect(after).to.include('sandbox_capacity_nodes_requested_total{result="accepted"} 2');
+    const resource = `namespace="${s.ns}",name="workers"`;
+    expect(after).to.include(`sandbox_capacity_scale_out_requests_total{${resource},result="accepted",reason="none"} 1`);
+    expect(after).to.include(`sandbox_capacity_nodes_requested_total{${resource},result="accepted",reason="none"} 2`);
+    // Every other outcome of this resource starts at 0, so an alert's increase() sees the first refusal.
+    expect(after).to.include(`sandbox_capacity_scale_out_requests_total{${resource},result="refused",reason="throttled"} 0`);
+    expect(after).to.include(`sandbox_capacity_scale_out_requests_total{${resource},result="unknown",reason="unknownOutcome"} 0`);
+    expect(after).to.match(new RegExp(`^sandbox_capacity_consecutive_failures\\{${resource}\\} 0$`, 'm'));
     expect(after).to.match(/sandbox_capacity_cloud_api_duration_seconds_count\{action="ScaleOutCluster",code="OK"\} 1/);
     expect((await get(metrics, '/nope')).status).to.equal(404);
   });

@@ -9,6 +9,7 @@ import { run, testbed, type CommandResult } from '../../support/testbed.js';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 export const chartDir = join(repoRoot, 'deploy', 'helm', 'sandbox-capacity-operator');
+export const crdChartDir = join(repoRoot, 'deploy', 'helm', 'sandbox-capacity-operator-crd');
 
 export interface Manifest {
   apiVersion: string;

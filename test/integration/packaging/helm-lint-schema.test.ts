@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { chartDir, helm, uniqueRelease } from './chart.js';
+import { chartDir, crdChartDir, helm, uniqueRelease } from './chart.js';
 import { createTestNamespace, testbed } from '../../support/testbed.js';
 
 // Every optional feature on, to lint the templates' rarely rendered branches too.
@@ -23,6 +23,11 @@ describe('Helm chart: helm lint', () => {
       const { stdout } = await helm(['lint', '--strict', chartDir], values);
       expect(stdout).to.include('0 chart(s) failed');
     }
+  });
+
+  it('passes --strict for the CRD chart', async () => {
+    const { stdout } = await helm(['lint', '--strict', crdChartDir]);
+    expect(stdout).to.include('1 chart(s) linted, 0 chart(s) failed');
   });
 
   it('fails on values the schema refuses', async () => {

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { loadAllYaml, loadYaml } from '@kubernetes/client-node';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { find, findAll, repoRoot, template, chartDir, type Manifest, type PolicyRule } from './chart.js';
+import { crdChartDir, find, findAll, helm, renderedDocuments, repoRoot, template, chartDir, type Manifest, type PolicyRule } from './chart.js';
 
 interface Container {
   name: string;
@@ -35,6 +35,10 @@ const deployment = (m: Manifest[]): Deployment => find(m, 'Deployment') as Deplo
 const container = (m: Manifest[]): Container => deployment(m).spec.template.spec.containers[0]!;
 const rules = (m: Manifest[], kind: 'Role' | 'ClusterRole', name: string, namespace?: string): PolicyRule[] => (find(m, kind, name, namespace) as Role).rules;
 const envValue = (c: Container, name: string): string | undefined => c.env?.find((e) => e.name === name)?.value;
+// Helm keeps the CRD (uninstall, upgrade, rollback); Argo CD neither prunes nor deletes it.
+const CRD_PROTECTION = { 'helm.sh/resource-policy': 'keep', 'argocd.argoproj.io/sync-options': 'Prune=false,Delete=false' };
+const sourceCrd = (): Manifest => (loadAllYaml(readFileSync(join(repoRoot, 'crds', 'sandboxcapacities.capacity.sandbox.dev.yaml'), 'utf8')) as Manifest[])
+  .find((d) => d.kind === 'CustomResourceDefinition') as Manifest;
 
 describe('Helm chart: helm template', () => {
   describe('with default values', () => {
@@ -114,8 +118,8 @@ describe('Helm chart: helm template', () => {
       expect(findAll(m, 'CustomResourceDefinition')).to.deep.equal([]);
       const withCrds = await template(release, NS, {}, ['--include-crds']);
       const crd = find(withCrds, 'CustomResourceDefinition');
-      const source = (loadAllYaml(readFileSync(join(repoRoot, 'crds', 'sandboxcapacities.capacity.sandbox.dev.yaml'), 'utf8')) as Manifest[]).find((d) => d.kind === 'CustomResourceDefinition');
-      expect(crd).to.deep.equal(source);
+      expect(crd).to.deep.equal(sourceCrd());
+      expect(crd.metadata.annotations).to.include(CRD_PROTECTION);
     });
   });
 
@@ -218,11 +222,19 @@ describe('Helm chart: helm template', () => {
       expect(Object.keys(alerts)).to.deep.equal(['SandboxCapacityStalled', 'SandboxCapacityScaleOutFailures', 'SandboxCapacityLeaderAbsent']);
       const job = `job="${fullname}-metrics"`;
       expect(alerts.SandboxCapacityStalled?.expr).to.equal(`max by (namespace, name) (sandbox_capacity_stalled{${job}}) > 0`);
-      expect(alerts.SandboxCapacityScaleOutFailures?.expr).to.include(`sandbox_capacity_scale_out_requests_total{${job}, result="refused"}[15m]`)
-        .and.include(`sandbox_capacity_nodes_requested_total{${job}, result="unknown"}[15m]`);
-      expect(alerts.SandboxCapacityLeaderAbsent?.expr).to.equal(`(sum(sandbox_capacity_leader{${job}, namespace="${NS}"}) or vector(0)) < 1`);
+      // Per resource and reason, so the alert says which SandboxCapacity fails and why.
+      expect(alerts.SandboxCapacityScaleOutFailures?.expr).to.include('sum by (namespace, name, reason, job)')
+        .and.include(`sandbox_capacity_scale_out_requests_total{${job}, result=~"refused|unknown"}[15m]`);
+      expect(alerts.SandboxCapacityLeaderAbsent?.expr).to.equal(`(sum(leader_election_master_status{${job}, namespace="${NS}", name="sandbox-capacity-operator"}) or vector(0)) < 1`);
       expect(alerts.SandboxCapacityLeaderAbsent?.for).to.equal('5m');
       expect(alerts.SandboxCapacityLeaderAbsent?.labels.severity).to.equal('critical');
+    });
+
+    it('without leader election, alerts when no replica runs its workers (client-go reports no leader then)', async () => {
+      const single = await template(release, NS, { replicaCount: 1, leaderElection: { enabled: false }, prometheusRule: { enabled: true } });
+      const rule = find(single, 'PrometheusRule') as Manifest & { spec: { groups: { rules: { alert: string; expr: string }[] }[] } };
+      const leaderAbsent = rule.spec.groups[0]!.rules.find((r) => r.alert === 'SandboxCapacityLeaderAbsent');
+      expect(leaderAbsent?.expr).to.equal(`(count(controller_runtime_max_concurrent_reconciles{job="${fullname}-metrics", namespace="${NS}", controller="sandboxcapacity"}) or vector(0)) < 1`);
     });
 
     it('ships the Grafana dashboard in a ConfigMap the sidecar picks up', () => {
@@ -239,5 +251,21 @@ describe('Helm chart: helm template', () => {
       readFileSync(join(repoRoot, 'deploy', 'argocd', 'application-operator.yaml'), 'utf8'));
     const m = await template(app.spec.source.helm.releaseName, app.spec.destination.namespace, app.spec.source.helm.valuesObject);
     expect(find(m, 'ServiceAccount').metadata.annotations).to.have.property('pod-identity.alibabacloud.com/role-name');
+  });
+});
+
+describe('CRD chart: helm template', () => {
+  it('renders exactly the repository CRD, kept by Helm and never pruned or deleted by Argo CD', async () => {
+    const { stdout } = await helm(['template', 'crds', crdChartDir, '--namespace', NS]);
+    const m = renderedDocuments(stdout);
+    expect(m.map((o) => `${o.kind}/${o.metadata.name}`)).to.deep.equal(['CustomResourceDefinition/sandboxcapacities.capacity.sandbox.dev']);
+    expect(m[0]).to.deep.equal(sourceCrd());
+    expect(m[0]?.metadata.annotations).to.include(CRD_PROTECTION);
+  });
+
+  it('has no values, and says so when given one', async () => {
+    const { code, stderr } = await helm(['template', 'crds', crdChartDir], { crds: { enabled: true } }, { allowFailure: true });
+    expect(code).to.not.equal(0);
+    expect(stderr).to.include("additional properties 'crds' not allowed");
   });
 });

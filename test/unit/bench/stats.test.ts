@@ -26,11 +26,11 @@ describe('bench statistics', () => {
       'sandbox_capacity_cloud_calls_total{action="ScaleOutCluster",code="OK"} 3',
       'sandbox_capacity_cloud_calls_total{action="ScaleOutCluster",code="Throttling.User"} 2',
       'sandbox_capacity_cloud_calls_total{action="DescribeTaskInfo",code="OK"} 7',
-      'sandbox_capacity_workqueue_depth 4',
+      'workqueue_depth{name="sandboxcapacity",controller="sandboxcapacity"} 4',
     ].join('\n'));
     expect(metricSum(samples, 'sandbox_capacity_cloud_calls_total')).to.equal(12);
     expect(metricSum(samples, 'sandbox_capacity_cloud_calls_total', { action: 'ScaleOutCluster' })).to.equal(5);
-    expect(metricSum(samples, 'sandbox_capacity_workqueue_depth')).to.equal(4);
+    expect(metricSum(samples, 'workqueue_depth', { name: 'sandboxcapacity' })).to.equal(4);
     expect(metricSum(samples, 'absent')).to.equal(0);
   });
 });

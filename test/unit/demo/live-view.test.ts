@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
-import { isConverged, renderCapacity } from '../../../src/demo/live-view.js';
+import { isConverged, renderCapacity, renderDeleted } from '../../../src/demo/live-view.js';
 
 function sc(status: SandboxCapacity['status'], replicas = 3): SandboxCapacity {
   return { apiVersion: 'capacity.sandbox.dev/v1alpha1', kind: 'SandboxCapacity', metadata: { name: 'w', namespace: 'n' }, spec: { replicas, clusterId: 'c1', paused: false }, status } as SandboxCapacity;
@@ -16,9 +16,17 @@ describe('demo live view', () => {
   });
 
   it('shows desired, live, ready, in-flight, tasks and conditions', () => {
-    const lines = renderCapacity(sc({ replicas: 1, readyReplicas: 1, inFlightReplicas: 2, tasks: [{ intentId: 'x', taskId: 'T-1', count: 2, state: 'Running', startTime: 't' }], conditions: [ready('False')] }), 4).join('\n');
+    const view = renderCapacity(sc({ replicas: 1, readyReplicas: 1, inFlightReplicas: 2, tasks: [{ intentId: 'x', taskId: 'T-1', count: 2, state: 'Running', startTime: 't' }], conditions: [ready('False')] }), 4);
+    expect(view.header).to.equal('n/w  (cluster c1, 4s)');
+    const lines = view.body.join('\n');
     expect(lines).to.include('desired 3   live 1   ready 1   in-flight 2');
     expect(lines).to.include('task T-1  Running');
     expect(lines).to.include('Ready       False R: m');
+  });
+
+  it('says a deleted resource is deleted and how to apply it again', () => {
+    const view = renderDeleted({ namespace: 'n', name: 'w' }, '/repo/examples/minimal.yaml', 12);
+    expect(view.header).to.equal('n/w  (12s)');
+    expect(view.body.join('\n')).to.include('deleted — kubectl apply it again').and.include('kubectl apply -f /repo/examples/minimal.yaml');
   });
 });

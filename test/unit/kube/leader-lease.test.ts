@@ -3,6 +3,7 @@ import { expect } from 'chai';
 import { FakeClock } from '../../../src/kube/fake-clock.js';
 import { LeaderElector } from '../../../src/kube/leader-lease.js';
 import { flush, silentLogger } from './helpers.js';
+import { RecordingLeaderMetrics } from './recording-metrics.js';
 
 function status(code: number, reason: string): ApiException<string> {
   return new ApiException(code, reason, JSON.stringify({ kind: 'Status', code, reason }), {});
@@ -58,8 +59,9 @@ describe('LeaderElector (with a fake Lease API and a fake clock)', () => {
   let api: FakeLeaseApi;
   const electors: LeaderElector[] = [];
 
-  function elector(identity: string, log: string[] = []): LeaderElector {
+  function elector(identity: string, log: string[] = [], metrics?: RecordingLeaderMetrics): LeaderElector {
     const e = new LeaderElector({
+      ...(metrics ? { metrics } : {}),
       coordination: api as unknown as CoordinationV1Api,
       namespace: 'ns',
       name: 'lock',
@@ -89,6 +91,23 @@ describe('LeaderElector (with a fake Lease API and a fake clock)', () => {
   afterEach(async () => {
     api.timeOutHangingCalls();
     await Promise.all(electors.splice(0).map((e) => e.stop()));
+  });
+
+  it('reports leader_election_master_status for the lease: 0 from the start while standing by, 1 while leading, 0 after', async () => {
+    const aMetrics = new RecordingLeaderMetrics();
+    const bMetrics = new RecordingLeaderMetrics();
+    const a = elector('a', [], aMetrics);
+    const b = elector('b', [], bMetrics);
+    a.start();
+    await flush();
+    b.start();
+    await tick(2_400);
+    expect(aMetrics.states).to.deep.equal([{ name: 'lock', leading: false }, { name: 'lock', leading: true }]);
+    expect(bMetrics.states).to.deep.equal([{ name: 'lock', leading: false }]);
+    await a.stop();
+    expect(aMetrics.states.at(-1)).to.deep.equal({ name: 'lock', leading: false });
+    await tick(2_400);
+    expect(bMetrics.states.at(-1)).to.deep.equal({ name: 'lock', leading: true });
   });
 
   it('creates and takes a missing lease, writing a microsecond renewTime', async () => {

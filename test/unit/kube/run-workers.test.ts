@@ -4,6 +4,7 @@ import { ItemExponentialRateLimiter } from '../../../src/kube/rate-limiter.js';
 import { runWorkers, type WorkResult } from '../../../src/kube/run-workers.js';
 import { WorkQueue } from '../../../src/kube/work-queue.js';
 import { captureLogger, flush } from './helpers.js';
+import { RecordingReconcileMetrics } from './recording-metrics.js';
 
 describe('runWorkers', () => {
   let clock: FakeClock;
@@ -165,5 +166,45 @@ describe('runWorkers', () => {
     await flush();
     expect(finished).to.equal(true);
     expect(exited).to.equal(true);
+  });
+
+  it('reports each outcome under controller-runtime\'s result names, timed by the clock', async () => {
+    const { logger } = captureLogger();
+    const metrics = new RecordingReconcileMetrics();
+    const outcomes: Record<string, () => Promise<WorkResult | undefined>> = {
+      ok: () => Promise.resolve(undefined),
+      poll: () => Promise.resolve({ requeueAfterMs: 5000 }),
+      conflict: () => Promise.resolve({ requeue: true }),
+      broken: () => Promise.reject(new Error('boom')),
+      slow: async () => { await new Promise<void>((resolve) => { clock.setTimer(resolve, 2500); }); return {}; },
+    };
+    const done = runWorkers(queue, 3, (key) => (outcomes[key] ?? outcomes.ok!)(), logger, { metrics, clock });
+    expect(metrics.workerCount).to.equal(3);
+    for (const key of ['ok', 'poll', 'conflict', 'broken']) queue.add(key);
+    await flush();
+    expect(metrics.results.map((r) => r.result)).to.deep.equal(['success', 'requeue_after', 'requeue', 'error']);
+    queue.add('slow');
+    await flush();
+    expect(metrics.activeNow).to.equal(1);
+    clock.advance(2500);
+    await flush();
+    expect(metrics.results.at(-1)).to.deep.equal({ result: 'success', seconds: 2.5 });
+    expect(metrics.activeNow).to.equal(0);
+    expect(metrics.maxActive).to.be.at.most(3);
+    queue.shutDown();
+    await done;
+  });
+
+  it('logs each finished key at debug with its result and duration, and a failure at error', async () => {
+    const { logger, logs } = captureLogger();
+    const done = runWorkers(queue, 1, (key) => (key === 'bad' ? Promise.reject(new Error('boom')) : Promise.resolve({ requeueAfterMs: 1000 })), logger, { clock });
+    queue.add('good');
+    queue.add('bad');
+    await flush();
+    expect(logs.map((l) => [l.level, l.message])).to.deep.equal([['debug', 'processing finished'], ['error', 'processing failed, will retry with backoff']]);
+    expect(logs[0]?.meta).to.include({ key: 'good', result: 'requeue_after', requeueAfterMs: 1000, durationMs: 0, worker: 0 });
+    expect(logs[1]?.meta).to.include({ key: 'bad', requeues: 1 });
+    queue.shutDown();
+    await done;
   });
 });

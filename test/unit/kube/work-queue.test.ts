@@ -3,6 +3,7 @@ import { FakeClock } from '../../../src/kube/fake-clock.js';
 import { ItemExponentialRateLimiter, MaxOfRateLimiter, TokenBucketRateLimiter } from '../../../src/kube/rate-limiter.js';
 import { WorkQueue } from '../../../src/kube/work-queue.js';
 import { flush } from './helpers.js';
+import { RecordingQueueMetrics } from './recording-metrics.js';
 
 /** Resolves with the next key if one is handed out before pending continuations settle, else null. */
 async function tryGet(queue: WorkQueue): Promise<string | undefined | null> {
@@ -206,5 +207,100 @@ describe('WorkQueue', () => {
     clock.advance(1000);
     expect(limited.length()).to.equal(4);
     limited.shutDown();
+  });
+});
+
+describe('WorkQueue metrics (client-go semantics, fake clock)', () => {
+  let clock: FakeClock;
+  let metrics: RecordingQueueMetrics;
+  let queue: WorkQueue;
+
+  beforeEach(() => {
+    clock = new FakeClock();
+    metrics = new RecordingQueueMetrics();
+    queue = new WorkQueue({ clock, metrics, rateLimiter: new ItemExponentialRateLimiter({ baseDelayMs: 100, maxDelayMs: 1000 }) });
+  });
+
+  afterEach(() => { queue.shutDown(); });
+
+  it('counts an add once per wait, not per add() of a key already waiting, and reports the depth', () => {
+    queue.add('a');
+    queue.add('a');
+    queue.add('b');
+    expect(metrics.adds).to.equal(2);
+    expect(metrics.lastDepth()).to.equal(2);
+  });
+
+  it('counts a key re-added while it is processed in the depth, until a worker takes it again', async () => {
+    queue.add('a');
+    expect(await queue.get()).to.equal('a');
+    expect(metrics.lastDepth()).to.equal(0);
+    queue.add('a');
+    expect(queue.length()).to.equal(0);
+    expect(metrics.lastDepth()).to.equal(1);
+    expect(metrics.adds).to.equal(2);
+    queue.done('a');
+    expect(await queue.get()).to.equal('a');
+    expect(metrics.lastDepth()).to.equal(0);
+  });
+
+  it('observes how long a key waited for a worker and how long the worker took', async () => {
+    queue.add('a');
+    clock.advance(1500);
+    expect(await queue.get()).to.equal('a');
+    expect(metrics.queuedSeconds).to.deep.equal([1.5]);
+    clock.advance(250);
+    queue.done('a');
+    expect(metrics.workedSeconds).to.deep.equal([0.25]);
+  });
+
+  it('measures the wait of a key re-added during processing from its re-add, not its first add', async () => {
+    queue.add('a');
+    await queue.get();
+    clock.advance(1000);
+    queue.add('a');
+    clock.advance(400);
+    queue.done('a');
+    clock.advance(100);
+    await queue.get();
+    expect(metrics.queuedSeconds).to.deep.equal([0, 0.5]);
+  });
+
+  it('counts every delayed and rate-limited add as a retry, as client-go does', () => {
+    queue.addAfter('a', 1000);
+    queue.addRateLimited('b');
+    queue.addAfter('c', 0);
+    expect(metrics.retries).to.equal(3);
+    expect(metrics.adds).to.equal(1);
+    clock.advance(1000);
+    expect(metrics.adds).to.equal(3);
+  });
+
+  it('reports the work in progress: the sum of all and the longest, read when metrics are collected', async () => {
+    expect(metrics.inProgress()).to.deep.equal({ unfinishedSeconds: 0, longestSeconds: 0 });
+    queue.add('a');
+    await queue.get();
+    clock.advance(3000);
+    queue.add('b');
+    await queue.get();
+    clock.advance(1000);
+    expect(metrics.inProgress()).to.deep.equal({ unfinishedSeconds: 5, longestSeconds: 4 });
+    queue.done('a');
+    expect(metrics.inProgress()).to.deep.equal({ unfinishedSeconds: 1, longestSeconds: 1 });
+  });
+
+  it('reports an empty queue once shut down, since waiting keys are never handed out', () => {
+    queue.add('a');
+    queue.add('b');
+    queue.shutDown();
+    expect(metrics.lastDepth()).to.equal(0);
+  });
+
+  it('records nothing after shutdown', () => {
+    queue.shutDown();
+    const before = { adds: metrics.adds, retries: metrics.retries };
+    queue.add('a');
+    queue.addAfter('b', 10);
+    expect({ adds: metrics.adds, retries: metrics.retries }).to.deep.equal(before);
   });
 });

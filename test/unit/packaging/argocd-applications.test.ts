@@ -7,9 +7,9 @@ import { argocdDir, chartDir, repoRoot } from './paths.js';
 interface Application {
   apiVersion: string;
   kind: string;
-  metadata: { name: string; annotations?: Record<string, string> };
+  metadata: { name: string; annotations?: Record<string, string>; finalizers?: string[] };
   spec: {
-    source: { path: string; helm?: { releaseName?: string; valuesObject?: Record<string, unknown> }; directory?: { include?: string } };
+    source: { repoURL: string; targetRevision: string; path: string; helm?: { releaseName?: string; valuesObject?: Record<string, unknown> }; directory?: { include?: string } };
     destination: { namespace: string };
     ignoreDifferences?: { group: string; kind: string; jsonPointers?: string[] }[];
     syncPolicy: { syncOptions?: string[]; retry?: { limit: number } };
@@ -18,6 +18,8 @@ interface Application {
 
 const load = (file: string): Application => loadYaml<Application>(readFileSync(join(argocdDir, file), 'utf8'));
 const wave = (app: Application): number => Number(app.metadata.annotations?.['argocd.argoproj.io/sync-wave'] ?? '0');
+const CASCADE = 'resources-finalizer.argocd.argoproj.io';
+const appVersion = loadYaml<{ appVersion: string }>(readFileSync(join(chartDir, 'Chart.yaml'), 'utf8')).appVersion;
 
 describe('Argo CD Applications (deploy/argocd/)', () => {
   const operator = load('application-operator.yaml');
@@ -56,5 +58,19 @@ describe('Argo CD Applications (deploy/argocd/)', () => {
     expect(root.spec.source.path).to.equal('deploy/argocd');
     expect(root.spec.source.directory?.include).to.equal('application-*.yaml');
     expect(root.spec.destination.namespace).to.equal('argocd');
+  });
+
+  it('pin this repository to the release tag of the chart\'s appVersion, never a branch', () => {
+    expect(appVersion).to.match(/^\d+\.\d+\.\d+/);
+    const ours = [operator, capacities, root].filter((app) => app.spec.source.repoURL.endsWith('/sandbox-capacity-operator.git'));
+    expect(ours.map((app) => app.metadata.name)).to.have.members([operator.metadata.name, root.metadata.name]);
+    for (const app of ours) expect(app.spec.source.targetRevision, app.metadata.name).to.equal(`v${appVersion}`);
+  });
+
+  it('delete SandboxCapacity objects with no Application: only the operator Application cascades', () => {
+    // Cascading needs the finalizer; the CRD protects itself (crds/: Prune=false,Delete=false).
+    expect(operator.metadata.finalizers).to.deep.equal([CASCADE]);
+    expect(capacities.metadata.finalizers ?? []).to.not.include(CASCADE);
+    expect(root.metadata.finalizers ?? []).to.not.include(CASCADE);
   });
 });

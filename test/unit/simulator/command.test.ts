@@ -66,6 +66,49 @@ describe('simulate-ack command', () => {
     }
   });
 
+  it('--node-pool replaces the default pool; the banner lists the pools with their ids', async () => {
+    const { out, text } = capture();
+    const abort = new AbortController();
+    const exit = simulateAckCommand(
+      ['--port', '0', '--node-pool', 'id=np-sandbox,desiredSize=1', '--node-pool', 'id=np-auto,name=autoscaled,autoScaling=true,runtime=containerd'],
+      out,
+      { signal: abort.signal, logger },
+    );
+    await waitFor(() => text().includes('Press Ctrl+C'));
+    expect(text()).to.include('node pools:        np-sandbox (sandbox-pool, ess, Sandboxed-Container.runv, desired 1)');
+    expect(text()).to.include('np-auto (autoscaled, ess, containerd, autoscaling, desired 0)');
+    abort.abort();
+    expect(await exit).to.equal(0);
+  });
+
+  it('the default cluster has one eligible sandbox pool', async () => {
+    const { out, text } = capture();
+    const abort = new AbortController();
+    const exit = simulateAckCommand(['--port', '0'], out, { signal: abort.signal, logger });
+    await waitFor(() => text().includes('Press Ctrl+C'));
+    expect(text()).to.match(/node pools: {8}np[0-9a-f]{32} \(sandbox-pool, ess, Sandboxed-Container\.runv, desired 0\)/);
+    abort.abort();
+    expect(await exit).to.equal(0);
+  });
+
+  it('parses --node-pool settings and refuses bad ones with exit code 2', async () => {
+    const options = parseCommandFlags([
+      '--node-pool',
+      'id=np-1,name=a,type=edge,runtime=containerd,runtimeVersion=1.7,autoScaling=true,minInstances=1,maxInstances=4,autoMode=false,vswitchIds=vsw-a+vsw-b,instanceTypes=t1+t2,desiredSize=3,labels=team=x+tier=y,isDefault=true',
+    ]);
+    expect(options.cluster.nodePools).to.deep.equal([
+      {
+        nodepoolId: 'np-1', name: 'a', type: 'edge', runtime: 'containerd', runtimeVersion: '1.7', autoScaling: true, minInstances: 1, maxInstances: 4,
+        autoMode: false, vswitchIds: ['vsw-a', 'vsw-b'], instanceTypes: ['t1', 't2'], desiredSize: 3, labels: { team: 'x', tier: 'y' }, isDefault: true,
+      },
+    ]);
+    for (const spec of ['type=gpu', 'runtime=docker', 'colour=red', 'desiredSize=many', 'autoScaling=yes', 'labels=novalue']) {
+      const { out, text } = capture();
+      expect(await simulateAckCommand(['--node-pool', spec], out), spec).to.equal(2);
+      expect(text()).to.include(`--node-pool ${spec}`);
+    }
+  });
+
   it('exits 1 when it cannot listen', async () => {
     const { out: firstOut, text: firstText } = capture();
     const abort = new AbortController();

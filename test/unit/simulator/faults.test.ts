@@ -61,10 +61,12 @@ describe('simulator fault rules', () => {
     expect(engine.decide('ScaleOutCluster').request).to.equal(undefined);
   });
 
-  it('scale-out-only kinds default to ScaleOutCluster', () => {
+  it('scale-out-only kinds default to ScaleOutCluster; node and stock faults serve node pools too', () => {
     const engine = new FaultEngine(1);
     expect(engine.add({ kind: 'task-fail' }).action).to.equal('ScaleOutCluster');
-    expect(engine.add({ kind: 'no-stock' }).action).to.equal('ScaleOutCluster');
+    expect(engine.add({ kind: 'quota' }).action).to.equal('ScaleOutCluster');
+    expect(engine.add({ kind: 'no-stock' }).action).to.equal(undefined);
+    expect(engine.add({ kind: 'node-never-joins' }).action).to.equal(undefined);
     expect(engine.add({ kind: 'throttle' }).action).to.equal(undefined);
   });
 
@@ -117,7 +119,67 @@ describe('simulator fault rules', () => {
     expect(() => engine.add({ kind: 'lost-response', mode: 'vanish' as never })).to.throw(FaultRuleError, /mode/);
   });
 
+  describe('stock and launch faults (where instances are placed)', () => {
+    const h = { vswitchId: 'vsw-h', zone: 'zone-h' };
+    const i = { vswitchId: 'vsw-i', zone: 'zone-i' };
+
+    it('a no-stock rule is never decided per call, only asked about placements', () => {
+      const engine = new FaultEngine(1);
+      engine.add({ kind: 'no-stock' });
+      expect(engine.decide('ScaleOutCluster')).to.deep.equal({});
+      expect(engine.stockOuts({ placements: [h] }).map((rule) => rule.kind)).to.deep.equal(['no-stock']);
+    });
+
+    it('scopes by zone and vSwitch, and counts a question once however many placements it covers', () => {
+      const engine = new FaultEngine(1);
+      const zone = engine.add({ kind: 'no-stock', zone: 'zone-h', times: 2 });
+      engine.add({ kind: 'no-stock', vswitchId: 'vsw-i' });
+      expect(engine.stockOuts({ placements: [{ vswitchId: 'vsw-x', zone: 'zone-x' }] })).to.deep.equal([]);
+      expect(engine.stockOuts({ placements: [h, { vswitchId: 'vsw-h2', zone: 'zone-h' }] }).map((rule) => rule.id)).to.deep.equal([zone.id]);
+      expect(engine.list().find((rule) => rule.id === zone.id)?.fired).to.equal(1);
+      expect(engine.stockOuts({ placements: [h, i] })).to.have.length(2);
+      expect(engine.list().map((rule) => rule.vswitchId), 'the zone rule retired after two questions').to.deep.equal(['vsw-i']);
+    });
+
+    it('keeps pool-scoped rules off ScaleOutCluster and ScaleOutCluster-scoped ones off pools', () => {
+      const engine = new FaultEngine(1);
+      engine.add({ kind: 'no-stock', nodepoolId: 'np-a' });
+      engine.add({ kind: 'no-stock', action: 'ScaleOutCluster' });
+      expect(engine.stockOuts({ placements: [h] }).map((rule) => rule.action)).to.deep.equal(['ScaleOutCluster']);
+      expect(engine.stockOuts({ nodepoolId: 'np-a', placements: [h] }).map((rule) => rule.nodepoolId)).to.deep.equal(['np-a']);
+      expect(engine.stockOuts({ nodepoolId: 'np-b', placements: [h] })).to.deep.equal([]);
+    });
+
+    it('a node fault without action serves ScaleOutCluster calls and pool launches; a scoped one only its own', () => {
+      const engine = new FaultEngine(1);
+      engine.add({ kind: 'node-never-joins', nodepoolId: 'np-a', times: 1 });
+      engine.add({ kind: 'node-not-ready', action: 'ScaleOutCluster' });
+      engine.add({ kind: 'node-disappears', times: 1 });
+      expect(engine.decide('ModifyClusterNodePool').node, 'no call but ScaleOutCluster creates instances').to.equal(undefined);
+      expect(engine.decide('ScaleOutCluster').node?.kind).to.equal('node-not-ready');
+      expect(engine.launchNodeFault('np-b')?.kind).to.equal('node-disappears');
+      expect(engine.launchNodeFault('np-a')?.kind).to.equal('node-never-joins');
+      expect(engine.launchNodeFault('np-a')).to.equal(undefined);
+      expect(engine.list().map((rule) => rule.kind)).to.deep.equal(['node-not-ready']);
+    });
+
+    it('refuses scopes that could never fire', () => {
+      const engine = new FaultEngine(1);
+      expect(() => engine.add({ kind: 'no-stock', action: 'ModifyClusterNodePool' })).to.throw(FaultRuleError, /action may only be ScaleOutCluster/);
+      expect(() => engine.add({ kind: 'node-never-joins', action: 'ScaleClusterNodePool' })).to.throw(FaultRuleError, /nodepoolId/);
+      expect(() => engine.add({ kind: 'throttle', zone: 'zone-h' })).to.throw(FaultRuleError, /only apply to no-stock/);
+      expect(() => engine.add({ kind: 'task-fail', nodepoolId: 'np-a' })).to.throw(FaultRuleError, /nodepoolId only applies/);
+      expect(() => engine.add({ kind: 'no-stock', nodepoolId: 'np-a', action: 'ScaleOutCluster' })).to.throw(FaultRuleError, /exclude each other/);
+      expect(() => engine.add({ kind: 'no-stock', zone: 7 as never })).to.throw(FaultRuleError, /zone must be a string/);
+    });
+  });
+
   describe('command-line fault specs', () => {
+    it('parses stock-out scopes', () => {
+      expect(parseFaultSpec('no-stock:zone=cn-hangzhou-h,times=2')).to.deep.equal({ kind: 'no-stock', zone: 'cn-hangzhou-h', times: 2 });
+      expect(parseFaultSpec('no-stock:vswitchId=vsw-a,nodepoolId=np-1')).to.deep.equal({ kind: 'no-stock', vswitchId: 'vsw-a', nodepoolId: 'np-1' });
+    });
+
     it('parses kind and settings with numbers and text', () => {
       expect(parseFaultSpec('throttle:probability=0.3,retryAfterMs=2000,action=ScaleOutCluster')).to.deep.equal({
         kind: 'throttle',

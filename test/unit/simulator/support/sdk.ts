@@ -81,3 +81,28 @@ export async function rejectionOf(call: () => Promise<unknown>): Promise<Error &
   }
   throw new Error('expected the call to fail, but it succeeded');
 }
+
+export interface RawCall {
+  action: string;
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  pathname: string;
+  query?: Record<string, string>;
+  body?: Record<string, unknown>;
+}
+
+/** Any CS call through the SDK's generic callApi: signed like the typed methods, answer not cast. */
+export async function callRaw(client: CsClient, call: RawCall): Promise<{ statusCode: number; body: Record<string, unknown> }> {
+  const params = new Core.$OpenApiUtil.Params({
+    action: call.action,
+    version: '2015-12-15',
+    protocol: 'HTTPS',
+    pathname: call.pathname,
+    method: call.method,
+    authType: 'AK',
+    style: 'ROA',
+    reqBodyType: 'json',
+    bodyType: 'json',
+  });
+  const request = new Core.$OpenApiUtil.OpenApiRequest({ ...(call.query ? { query: call.query } : {}), ...(call.body ? { body: call.body } : {}) });
+  return (await client.callApi(params, request, new Tea.RuntimeOptions({}))) as { statusCode: number; body: Record<string, unknown> };
+}
