@@ -53,7 +53,8 @@ export function rememberJoined(record: TaskRecord, joined: ReadonlySet<string>):
 /** When a finished record's instances not yet seen as Nodes become unjoined; undefined when it is not finished or has no completionTime. */
 export function joinDeadline(record: TaskRecord, joinGraceMs: number): number | undefined {
   if (record.state !== 'Succeeded' && record.state !== 'Failed') return undefined;
-  const completed = parseTimestamp(record.completionTime);
+  // Without a completionTime (never written by this operator) the start is the safe side.
+  const completed = parseTimestamp(record.completionTime) ?? parseTimestamp(record.startTime);
   return completed === undefined ? undefined : completed + joinGraceMs;
 }
 

@@ -82,13 +82,24 @@ export function recordScaleOutFailed(capacity: SandboxCapacity, intentId: string
   const withRecord: SandboxCapacityStatus = { ...status, tasks, inFlightReplicas: Math.max(0, (status.inFlightReplicas ?? 0) - record.count) };
   const ownRunning = info.kind === 'clusterBusy' ? runningTaskLabels(tasks) : [];
   if (ownRunning.length > 0) return waitForOwnTask(capacity, withRecord, { running: ownRunning, cause, nowMs });
-  const stock = info.kind === 'capacity' ? markStockOut(capacity, withRecord, record, info.code, nowMs) : undefined;
-  if (stock !== undefined && stock.elsewhere.length > 0) {
+  if (info.kind === 'capacity') return refuseForLackOfStock(capacity, withRecord, { record, info, cause, nowMs, random });
+  return backOff(capacity, withRecord, { info, cause, nowMs, random });
+}
+
+/** Out of stock: that vSwitch is skipped; with another in stock there is no backoff, the next request goes there. */
+function refuseForLackOfStock(
+  capacity: SandboxCapacity,
+  withRecord: SandboxCapacityStatus,
+  { record, info, cause, nowMs, random }: { record: TaskRecord; info: CloudErrorInfo; cause: string; nowMs: number; random: Random },
+): Outcome {
+  const stock = markStockOut(capacity, withRecord, record, info.code, nowMs);
+  if (stock === undefined) return backOff(capacity, withRecord, { info, cause, nowMs, random });
+  if (stock.elsewhere.length > 0) {
     const verdict: Verdict = { action: 'Wait', reason: Reason.OutOfStock, message: stock.event.message };
-    return finishRefusal(capacity, status, stock.status, { verdict, events: [{ type: 'Warning', reason: EventReason.ScaleOutFailed, message: cause }, stock.event], nowMs });
+    return finishRefusal(capacity, capacity.status ?? {}, stock.status, { verdict, events: [{ type: 'Warning', reason: EventReason.ScaleOutFailed, message: cause }, stock.event], nowMs });
   }
-  const backedOff = backOff(capacity, stock?.status ?? withRecord, { info, cause, nowMs, random });
-  return stock === undefined ? backedOff : { ...backedOff, events: [...backedOff.events, stock.event] };
+  const backedOff = backOff(capacity, stock.status, { info, cause, nowMs, random });
+  return { ...backedOff, events: [...backedOff.events, stock.event] };
 }
 
 interface StockOut {
@@ -183,8 +194,17 @@ export function foldTaskInfo(capacity: SandboxCapacity, taskId: string, info: Ta
   const message = applied.record.message ?? '';
   if (applied.transition === 'progress') return { status: updated, events: [] };
   if (applied.transition === 'succeeded') return { status: resetFailures(updated), events: [{ type: 'Normal', reason: EventReason.ScaleOutSucceeded, message }] };
-  const events: PlannedEvent[] = [{ type: 'Warning', reason: EventReason.ScaleOutFailed, message }];
-  const stock = info.errorKind === 'capacity' ? markStockOut(capacity, updated, applied.record, info.error?.code ?? 'capacity', nowMs) : undefined;
+  return foldTaskFailure(capacity, updated, { record: applied.record, info, nowMs, random });
+}
+
+/** A failed task: backoff, unless it failed for lack of stock and another listed vSwitch has some. */
+function foldTaskFailure(
+  capacity: SandboxCapacity,
+  updated: SandboxCapacityStatus,
+  { record, info, nowMs, random }: { record: TaskRecord; info: TaskInfo; nowMs: number; random: Random },
+): Outcome {
+  const events: PlannedEvent[] = [{ type: 'Warning', reason: EventReason.ScaleOutFailed, message: record.message ?? '' }];
+  const stock = info.errorKind === 'capacity' ? markStockOut(capacity, updated, record, info.error?.code ?? 'capacity', nowMs) : undefined;
   if (stock !== undefined) events.push(stock.event);
   if (stock !== undefined && stock.elsewhere.length > 0) return { status: stock.status, events };
   const registration = registerFailure(stock?.status ?? updated, { kind: 'exponential' }, settingsOf(capacity.spec).settings.backoff, nowMs, random);

@@ -93,17 +93,20 @@ function demands(selector: LabelSelector): Map<string, KeyDemand> {
 
 /** False only when no label set can satisfy both selectors (so "cannot tell" counts as overlapping). */
 export function selectorsMayOverlap(a: LabelSelector, b: LabelSelector): boolean {
-  const da = demands(a);
   const db = demands(b);
-  for (const [key, x] of da) {
+  for (const [key, x] of demands(a)) {
     const y = db.get(key);
-    if (y === undefined) continue;
-    if (x.present !== undefined && y.present !== undefined && x.present !== y.present) return false;
-    const allowed = x.allowed && y.allowed ? [...x.allowed].filter((v) => y.allowed?.has(v)) : [...(x.allowed ?? y.allowed ?? [])];
-    const restricted = x.allowed !== undefined || y.allowed !== undefined;
-    if (restricted && allowed.filter((v) => !x.excluded.has(v) && !y.excluded.has(v)).length === 0) return false;
+    if (y !== undefined && demandsConflict(x, y)) return false;
   }
   return true;
+}
+
+/** No value of one label can satisfy both demands. */
+function demandsConflict(x: KeyDemand, y: KeyDemand): boolean {
+  if (x.present !== undefined && y.present !== undefined && x.present !== y.present) return true;
+  if (x.allowed === undefined && y.allowed === undefined) return false;
+  const allowed = x.allowed && y.allowed ? [...x.allowed].filter((v) => y.allowed?.has(v)) : [...(x.allowed ?? y.allowed ?? [])];
+  return allowed.every((v) => x.excluded.has(v) || y.excluded.has(v));
 }
 
 function created(capacity: SandboxCapacity): string {

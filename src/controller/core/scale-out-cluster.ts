@@ -66,20 +66,21 @@ export function scaleOutClusterLedger(input: ScaleOutClusterInput): Ledger {
     commit(status: SandboxCapacityStatus, request: RequestShape | undefined, random: Random): LedgerCommit {
       const intent = request === undefined ? undefined : newIntentRecord(makeIntentId(nowMs, random), request.count, request.targets, nowMs);
       const kept = pruneHistory(intent === undefined ? tasks : [intent, ...tasks], (record) => isUnfinished(record.state) || inFlightOfRecord(record) > 0);
-      const committed: SandboxCapacityStatus = { ...status, tasks: kept };
-      setOrDelete(committed, 'vswitchZones', Object.keys(zones).length > 0 ? zones : undefined);
+      const rest = { ...status };
+      delete rest.vswitchZones;
+      delete rest.outOfStock;
       const marks = currentStockOuts(status.outOfStock, nowMs);
-      setOrDelete(committed, 'outOfStock', marks.length > 0 ? marks : undefined);
+      const committed: SandboxCapacityStatus = {
+        ...rest,
+        tasks: kept,
+        ...(Object.keys(zones).length > 0 ? { vswitchZones: zones } : {}),
+        ...(marks.length > 0 ? { outOfStock: marks } : {}),
+      };
       const wakeUpsMs = [...recordWakeUps(kept, { inFlightOfRecord, settings, nowMs }), ...marks.map((m) => (parseTimestamp(m.until) ?? nowMs) - nowMs)];
       if (unjoined.length > 0) wakeUpsMs.push(UNJOINED_RECHECK_MS);
       return { status: committed, wakeUpsMs, ...(intent === undefined ? {} : { request: toScaleOutRequest(intent, capacity) }) };
     },
   };
-}
-
-function setOrDelete<K extends 'vswitchZones' | 'outOfStock'>(status: SandboxCapacityStatus, key: K, value: SandboxCapacityStatus[K]): void {
-  if (value === undefined) delete status[key];
-  else status[key] = value;
 }
 
 function recordWakeUps(tasks: readonly TaskRecord[], { inFlightOfRecord, settings, nowMs }: { inFlightOfRecord: (r: TaskRecord) => number; settings: Settings; nowMs: number }): number[] {

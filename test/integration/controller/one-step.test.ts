@@ -116,6 +116,7 @@ describe('controller: one reconcile at a time (Reconciler.reconcile on the real 
     let conflicts = 0;
     const racing = (real: StatusStore): StatusStore => ({
       readFresh: (ns, name) => real.readFresh(ns, name),
+      writeFinalizers: (current, finalizers) => real.writeFinalizers(current, finalizers),
       async write(current, status) {
         writes += 1;
         try {
