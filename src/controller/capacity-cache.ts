@@ -12,7 +12,7 @@ export class InformerCapacityCache implements CapacityCache {
   constructor(
     private readonly capacities: readonly Informer<SandboxCapacity>[],
     private readonly nodes: Informer<TrimmedNode>,
-    private readonly clusterIdFlag: string | undefined,
+    private readonly clusterIdFlag: readonly string[],
   ) {}
 
   get(key: string): SandboxCapacity | undefined {

@@ -28,8 +28,8 @@ export interface ControllerOptions {
   namespaces: readonly string[];
   /** Label selector of the Node watch. */
   nodeLabelSelector: string;
-  /** The ACK cluster this operator runs in; undefined: learned from the watched Nodes. */
-  clusterId?: string | undefined;
+  /** The ACK cluster(s) this operator runs in; empty: learned from the watched Nodes. */
+  clusterIds: readonly string[];
   workers: number;
   resyncPeriodMs: number;
   dryRun: boolean;
@@ -77,7 +77,7 @@ export class SandboxCapacityController {
     const namespaces = options.namespaces.length > 0 ? options.namespaces : [undefined];
     this.capacityInformers = namespaces.map((namespace) => createSandboxCapacityInformer({ ...common, ...(namespace ? { namespace } : {}) }));
     this.nodeInformer = createNodeInformer({ ...common, labelSelector: options.nodeLabelSelector });
-    this.cache = new InformerCapacityCache(this.capacityInformers, this.nodeInformer, options.clusterId);
+    this.cache = new InformerCapacityCache(this.capacityInformers, this.nodeInformer, options.clusterIds);
     this.reconciler = new Reconciler({
       cache: this.cache,
       store: deps.store,

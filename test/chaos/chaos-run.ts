@@ -139,7 +139,7 @@ export class ChaosRun {
     this.starts += 1;
     const identity = `${this.name}-${this.ns}-c${this.starts}`;
     const child = ControllerProcess.start({
-      kubeconfigPath: this.kubeconfigPath, namespace: this.ns, cloudEndpoint: this.sim.url, identity,
+      kubeconfigPath: this.kubeconfigPath, namespace: this.ns, cloudEndpoint: this.sim.url, clusterId: this.clusterId, identity,
       logFile: join(this.logDir, `${this.name}-${this.ns}.log`),
       ...(this.plan.leaderElection ? { leaderElection: { namespace: this.ns, id: 'sco-chaos' } } : {}),
       // The simulator creates a task as soon as it accepts the call, so a short recovery window is safe

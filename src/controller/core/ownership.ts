@@ -1,8 +1,9 @@
 // Which Nodes a resource may count, and which cluster it may buy for.
 //   - A Node counts for a resource when spec.nodeSelector selects it and it does not carry another
 //     cluster's id (ACK labels every Node `ack.aliyun.com: <cluster id>`).
-//   - The operator buys only for the cluster whose Nodes it watches: --cluster-id, or, when unset, the
-//     one cluster id every watched Node carries. No id, or several: it cannot tell, and buys nothing.
+//   - The operator buys only for the cluster whose Nodes it watches: --cluster-id (a list, for a test bed
+//     where Nodes of several simulated clusters share one API server), or, when unset, the one cluster
+//     id every watched Node carries. No id, or several: it cannot tell, and buys nothing.
 //   - One owner per Node: two resources of the same cluster whose selectors may pick the same Node
 //     (not provably disjoint) overlap. The one created first keeps counting and buying; every newer
 //     one buys nothing until the overlap is resolved. Both report it.
@@ -14,8 +15,8 @@ import { Reason } from './reasons.js';
 
 type Labels = Readonly<Record<string, string>>;
 
-/** The cluster this operator runs in, as far as it can tell. */
-export type ClusterIdentity = { clusterId: string; source: 'flag' | 'nodes' } | { unknown: string };
+/** The cluster(s) this operator runs in, as far as it can tell. */
+export type ClusterIdentity = { clusterIds: readonly string[]; source: 'flag' | 'nodes' } | { unknown: string };
 
 /** Whether a Node with these labels counts for the resource. */
 export function countsFor(capacity: SandboxCapacity, labels: Labels | undefined): boolean {
@@ -24,12 +25,12 @@ export function countsFor(capacity: SandboxCapacity, labels: Labels | undefined)
 }
 
 /** --cluster-id when given; else the one cluster id the watched Nodes carry; else why it cannot be told. */
-export function clusterIdentity(flag: string | undefined, nodeClusterIds: Iterable<string | undefined>): ClusterIdentity {
-  if (flag !== undefined && flag !== '') return { clusterId: flag, source: 'flag' };
+export function clusterIdentity(flag: readonly string[] | undefined, nodeClusterIds: Iterable<string | undefined>): ClusterIdentity {
+  if (flag !== undefined && flag.length > 0) return { clusterIds: flag, source: 'flag' };
   const seen = new Set<string>();
   for (const id of nodeClusterIds) if (id !== undefined && id !== '') seen.add(id);
   const [only] = seen;
-  if (seen.size === 1 && only !== undefined) return { clusterId: only, source: 'nodes' };
+  if (seen.size === 1 && only !== undefined) return { clusterIds: [only], source: 'nodes' };
   const why = seen.size === 0 ? `no watched Node carries the ${CLUSTER_ID_LABEL} label` : `watched Nodes carry ${seen.size} cluster ids (${[...seen].sort().slice(0, 3).join(', ')})`;
   return { unknown: `cannot tell which ACK cluster this operator runs in: ${why}; set --cluster-id (Helm value clusterId)` };
 }
@@ -139,11 +140,11 @@ export function overlapsOf(capacity: SandboxCapacity, all: readonly SandboxCapac
 export function clusterProblem(capacity: SandboxCapacity, identity: ClusterIdentity | undefined): { reason: typeof Reason.ClusterMismatch | typeof Reason.ClusterUnknown; message: string } | undefined {
   if (identity === undefined) return undefined;
   if ('unknown' in identity) return { reason: Reason.ClusterUnknown, message: `${identity.unknown}; nothing is requested` };
-  if (identity.clusterId === capacity.spec.clusterId) return undefined;
+  if (identity.clusterIds.includes(capacity.spec.clusterId)) return undefined;
   const source = identity.source === 'flag' ? '--cluster-id' : `the ${CLUSTER_ID_LABEL} label of the watched Nodes`;
   return {
     reason: Reason.ClusterMismatch,
-    message: `spec.clusterId ${capacity.spec.clusterId} is not the cluster this operator runs in (${identity.clusterId}, from ${source}): nodes bought there would never join here, so nothing is requested`,
+    message: `spec.clusterId ${capacity.spec.clusterId} is not the cluster this operator runs in (${identity.clusterIds.join(', ')}, from ${source}): nodes bought there would never join here, so nothing is requested`,
   };
 }
 

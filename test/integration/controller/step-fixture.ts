@@ -47,7 +47,7 @@ class SnapshotCache implements CapacityCache {
 
   /** The step's own cluster, as --cluster-id names it (the shared test API server holds Nodes of many). */
   clusterIdentity(): ClusterIdentity {
-    return clusterIdentity(this.clusterId, []);
+    return clusterIdentity([this.clusterId], []);
   }
 
   overlaps(capacity: SandboxCapacity): Overlaps {
