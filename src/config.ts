@@ -101,6 +101,12 @@ function logLevel(value: string | undefined): LogLevel {
   return level as LogLevel;
 }
 
+/** A repeatable flag whose values may also be comma-separated: "--namespace a,b --namespace c". */
+function listFlag(values: string | string[] | boolean | undefined): readonly string[] {
+  const given = Array.isArray(values) ? values : [];
+  return Object.freeze(given.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean));
+}
+
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): OperatorConfig | 'help' | 'version' {
   const options = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, { type: f.type, ...('multiple' in f ? { multiple: true } : {}) }]));
   const { values: v } = parseArgs({ args: [...argv], options: options as never, strict: true, allowPositionals: false }) as { values: Record<string, string | string[] | boolean | undefined> };
@@ -110,8 +116,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   return Object.freeze({
     kubeconfig: s('kubeconfig'),
     nodeLabelSelector: s('node-label-selector') ?? 'alibabacloud.com/container-runtime',
-    clusterIds: Object.freeze(((v['cluster-id'] ?? []) as string[]).flatMap((c) => c.split(',')).map((c) => c.trim()).filter(Boolean)),
-    namespaces: Object.freeze(((v.namespace ?? []) as string[]).flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean)),
+    clusterIds: listFlag(v['cluster-id']),
+    namespaces: listFlag(v.namespace),
     leaderElect: Boolean(v['leader-elect']),
     leaderElectionNamespace: s('leader-election-namespace') ?? env.POD_NAMESPACE ?? 'default',
     leaderElectionId: s('leader-election-id') ?? 'sandbox-capacity-operator',

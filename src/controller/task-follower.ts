@@ -155,7 +155,8 @@ async function lookUpUnjoined(sc: SandboxCapacity, instanceIds: readonly string[
       else lookups.push({ instanceId, inAck: true, ackState: node.state, nodeName: node.nodeName, node: await nodeLabels(node.nodeName, ctx) });
     }
     ctx.markUnjoinedChecked();
-    return { capacity: { ...sc, status: foldUnjoinedLookups(sc, lookups) }, events: [] };
+    const folded = foldUnjoinedLookups(sc, lookups);
+    return { capacity: { ...sc, status: folded.status }, events: folded.events };
   } catch (err) {
     const info = cloudErrorOf(err, 'read');
     const blocked = toBlocked(info, 'DescribeClusterNodes');

@@ -11,8 +11,8 @@
 //   SurplusNodes when a surplus appears or its size changes (compared with the previous status of the same
 //                generation; a spec change reports it again once);
 //   DryRun       when the dry-run would-be request changes (reason or count);
-//   OverlappingSelector when status.overlapping changes to a non-empty list;
-//   InstancesUnjoined   when an instance becomes unjoined, or what is known about one changes.
+//   OverlappingSelector when status.overlapping changes to a non-empty list.
+// InstancesUnjoined comes with the lookup that diagnosed the instance (counting.ts foldUnjoinedLookups).
 // TaskTimedOut comes from tasks.ts, the cloud-outcome Events from outcomes.ts and recovery.ts.
 import type { Condition, SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
 import { ConditionType, EventReason, Reason } from './reasons.js';
@@ -113,7 +113,6 @@ export function planEvents(previous: SandboxCapacityStatus, next: SandboxCapacit
     ...surplusEvents(previous, next, facts),
     ...dryRunEvents(previous, facts.verdict),
     ...overlapEvents(previous, next),
-    ...unjoinedEvents(previous, next),
   ];
 }
 
@@ -122,16 +121,6 @@ function overlapEvents(previous: SandboxCapacityStatus, next: SandboxCapacitySta
   if (now.length === 0 || now.join(',') === (previous.overlapping ?? []).join(',')) return [];
   const message = `nodeSelector may select the same Nodes as ${now.join(', ')} (same cluster): the resource created first counts them, the others request nothing until the selectors are disjoint`;
   return [{ type: 'Warning', reason: EventReason.OverlappingSelector, message }];
-}
-
-function unjoinedEvents(previous: SandboxCapacityStatus, next: SandboxCapacityStatus): PlannedEvent[] {
-  const before = new Map((previous.unjoined ?? []).map((e) => [`${e.task}/${e.instanceId}`, e.message]));
-  const changed = (next.unjoined ?? []).filter((e) => before.get(`${e.task}/${e.instanceId}`) !== e.message);
-  return changed.map((e) => ({
-    type: 'Warning' as const,
-    reason: EventReason.InstancesUnjoined,
-    message: `instance ${e.instanceId === '' ? '(unnamed)' : e.instanceId} of ${e.task} has not joined as a matching Node: ${e.reason}: ${e.message}`,
-  }));
 }
 
 function surplusEvents(previous: SandboxCapacityStatus, next: SandboxCapacityStatus, { generation, desired }: PlanEventFacts): PlannedEvent[] {

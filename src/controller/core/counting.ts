@@ -17,7 +17,8 @@
 // every instance once seen, so a joined-then-deleted node is a new shortfall at once, not a pending join.
 import { CLUSTER_ID_LABEL, type SandboxCapacity, type SandboxCapacityStatus, type TaskRecord, type UnjoinedInstance } from '../../api/sandbox-capacity.js';
 import { selectorMismatch } from './ownership.js';
-import { Reason } from './reasons.js';
+import { EventReason, Reason } from './reasons.js';
+import type { PlannedEvent } from './types.js';
 import { parseTimestamp } from './time.js';
 import type { ObservedNode } from './types.js';
 
@@ -143,10 +144,11 @@ export type UnjoinedLookup =
  * one it lists is diagnosed (status.unjoined): a Node the selector does not pick, with the labels that
  * differ (NodeSelectorMismatch), or no Node (NodesNotRegistered).
  */
-export function foldUnjoinedLookups(capacity: SandboxCapacity, lookups: readonly UnjoinedLookup[]): SandboxCapacityStatus {
+export function foldUnjoinedLookups(capacity: SandboxCapacity, lookups: readonly UnjoinedLookup[]): { status: SandboxCapacityStatus; events: PlannedEvent[] } {
   const status = capacity.status ?? {};
   let tasks = status.tasks ?? [];
   const diagnosed = new Map((status.unjoined ?? []).map((e) => [e.instanceId, e]));
+  const events: PlannedEvent[] = [];
   for (const lookup of lookups) {
     const record = tasks.find((r) => (r.instanceIds ?? []).includes(lookup.instanceId));
     if (record === undefined) continue;
@@ -156,13 +158,20 @@ export function foldUnjoinedLookups(capacity: SandboxCapacity, lookups: readonly
       diagnosed.delete(lookup.instanceId);
       continue;
     }
-    diagnosed.set(lookup.instanceId, { instanceId: lookup.instanceId, task: record.taskId ?? `intent ${record.intentId}`, ...diagnose(capacity, lookup) });
+    const entry = { instanceId: lookup.instanceId, task: record.taskId ?? `intent ${record.intentId}`, ...diagnose(capacity, lookup) };
+    if (diagnosed.get(lookup.instanceId)?.message !== entry.message) events.push(unjoinedEvent(entry));
+    diagnosed.set(lookup.instanceId, entry);
   }
   const entries = [...diagnosed.values()];
   const folded: SandboxCapacityStatus = { ...status, tasks };
   if (entries.length > 0) folded.unjoined = entries;
   else delete folded.unjoined;
-  return folded;
+  return { status: folded, events };
+}
+
+/** Warning InstancesUnjoined: said when an instance's diagnosis is new or changed. */
+function unjoinedEvent(entry: UnjoinedInstance): PlannedEvent {
+  return { type: 'Warning', reason: EventReason.InstancesUnjoined, message: `instance ${entry.instanceId} of ${entry.task} has not joined as a matching Node: ${entry.reason}: ${entry.message}` };
 }
 
 function diagnose(capacity: SandboxCapacity, lookup: Extract<UnjoinedLookup, { inAck: true }>): Pick<UnjoinedInstance, 'nodeName' | 'reason' | 'message'> {

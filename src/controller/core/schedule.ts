@@ -43,7 +43,7 @@ export const BLOCKED_RECHECK_MS = 60_000;
 /** Look again this soon after a scale-out when part of the shortfall is still unrequested (split requests). */
 export const REQUEUE_AFTER_PARTIAL_SCALE_OUT_MS = 1_000;
 /** Look up unjoined instances in ACK and Kubernetes this often: notice a release or a registration. */
-export const UNJOINED_RECHECK_MS = 60_000;
+export const UNJOINED_RECHECK_MS = 30_000;
 
 /** The cloud reads one reconcile makes before it plans. */
 export interface CloudWork {

@@ -96,7 +96,7 @@ describe('controller/core plan: counting and scale-out', () => {
       expect(decision.status.unjoined).to.deep.equal([{ instanceId: 'i-y', task: 'T-1', reason: Reason.NodesNotRegistered, message: 'not looked up in ACK yet' }]);
       expect(conditionOf(decision.status, 'Stalled')).to.include({ status: 'True', reason: Reason.NodesNotRegistered });
       expect(conditionOf(decision.status, 'Stalled').message).to.contain('i-y (T-1)').and.contain('limits.maxUnjoinedNodes is 0');
-      expect(decision.events.map((e) => e.reason)).to.include.members([EventReason.Stalled, EventReason.InstancesUnjoined]);
+      expect(decision.events.map((e) => e.reason)).to.include.members([EventReason.Stalled]);
     });
 
     it('with limits.maxUnjoinedNodes 1, one unjoined instance is written off and bought again, once', () => {
