@@ -49,14 +49,14 @@ export interface ActContext extends CallContext {
 }
 
 export interface CapacityBackend<Work> {
-  due(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: PollMemory, nowMs: number): Work | undefined;
+  due(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: PollMemory, options: { nowMs: number; dryRun: boolean }): Work | undefined;
   refresh(capacity: SandboxCapacity, work: Work, ctx: RefreshContext): Promise<Followed>;
   execute(base: SandboxCapacity, decision: Decision, ctx: ActContext): Promise<Executed>;
 }
 
 export const scaleOutClusterBackend: CapacityBackend<CloudWork> = {
-  due(capacity, nodes, memory, nowMs) {
-    const work = dueCloudWork(capacity, nodes, memory, nowMs);
+  due(capacity, nodes, memory, { nowMs, dryRun }) {
+    const work = dueCloudWork(capacity, nodes, memory, nowMs, dryRun);
     return hasCloudWork(work) ? work : undefined;
   },
   refresh(capacity, work, ctx) {

@@ -162,7 +162,7 @@ export class Reconciler {
     { nodes, memory, session, logger }: { nodes: readonly ObservedNode[]; memory: KeyMemory; session: CloudSession; logger: Logger },
   ): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[]; blocked?: Blocked }> {
     const { clock, options, cloud } = this.deps;
-    const work = this.backend.due(sc, nodes, memory, clock.now());
+    const work = this.backend.due(sc, nodes, memory, { nowMs: clock.now(), dryRun: options.dryRun });
     if (work === undefined) return { capacity: sc, events: [] };
     const api = await session.api();
     if (!api.ok) return { capacity: sc, events: [], blocked: api.blocked };

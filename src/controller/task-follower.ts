@@ -15,7 +15,7 @@ import type { SandboxCapacity } from '../api/sandbox-capacity.js';
 import { cloudErrorOf, type AckApi, type AckTaskInfo } from '../cloud/ack-api.js';
 import type { CallBudget } from '../cloud/call-budget.js';
 import {
-  CREATED_SKEW_ALLOWANCE_MS, EventReason, SCALE_OUT_TASK_TYPE, adoptOwnTasks, classifyAckTaskState, foldTaskInfo, foldUnjoinedLookups, recoverIntent, settingsOf, toBlocked,
+  CREATED_SKEW_ALLOWANCE_MS, EventReason, SCALE_OUT_TASK_TYPE, adoptOwnTasks, classifyAckTaskState, foldTaskInfo, foldUnjoinedLookups, recoverIntent, toBlocked,
   type Blocked, type ClusterTask, type CloudWork, type Outcome, type OwnTaskCandidate, type PlannedEvent, type TaskInfo, type UnjoinedLookup,
 } from './core/index.js';
 import type { NodeReader } from './ports.js';
@@ -127,10 +127,9 @@ async function recoverIntents(sc: SandboxCapacity, intentIds: readonly string[],
 
 /** A resource's first look at ACK's task list: adopt the tasks an earlier incarnation left (owner tag). */
 async function firstLook(sc: SandboxCapacity, ctx: FollowContext): Promise<Followed> {
-  const { taskTimeoutMs, joinGraceMs } = settingsOf(sc.spec).settings;
   try {
-    // A task older than its timeout plus the join grace has nothing left that could still count.
-    const candidates = await candidateTasks(sc, ctx.now() - taskTimeoutMs - joinGraceMs, ctx);
+    // Any age: an unjoined instance keeps its place however old its task (the newest page is read).
+    const candidates = await candidateTasks(sc, 0, ctx);
     const outcome = adoptOwnTasks(sc, candidates, ctx.now());
     for (const event of outcome.events) ctx.logger.info('adopted a task this resource requested before it was re-created', { detail: event.message });
     return { capacity: { ...sc, status: outcome.status }, events: outcome.events };

@@ -198,7 +198,11 @@ function adoptedRecord(task: OwnTaskCandidate, intentId: string, nowMs: number):
     startTime: toTimestamp(parseTimestamp(task.created) ?? nowMs),
     message: `adopted task ${task.taskId}`,
   };
-  return task.result === undefined ? running : applyTaskInfo(running, task.result, nowMs).record;
+  if (task.result === undefined) return running;
+  // Ended before we looked: its completion is no later than now, and its join grace counts from its
+  // creation (the safe side: instances long gone are looked up, and released, at once).
+  const ended = applyTaskInfo(running, task.result, nowMs).record;
+  return { ...ended, completionTime: running.startTime };
 }
 
 /** A tag's value in a task's parameters, or undefined. */

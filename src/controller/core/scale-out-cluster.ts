@@ -64,7 +64,7 @@ export function scaleOutClusterLedger(input: ScaleOutClusterInput): Ledger {
       return target === undefined ? undefined : { targets: [target.vswitchId], allocation: target.allocation };
     },
     commit(status: SandboxCapacityStatus, request: RequestShape | undefined, random: Random): LedgerCommit {
-      const intent = request === undefined ? undefined : newIntentRecord(makeIntentId(nowMs, random), request.count, request.targets, nowMs);
+      const intent = request === undefined ? undefined : newIntentRecord(uniqueIntentId(tasks, nowMs, random), request.count, request.targets, nowMs);
       const kept = pruneHistory(intent === undefined ? tasks : [intent, ...tasks], (record) => isUnfinished(record.state) || inFlightOfRecord(record) > 0);
       const rest = { ...status };
       delete rest.vswitchZones;
@@ -90,6 +90,14 @@ function recordWakeUps(tasks: readonly TaskRecord[], { inFlightOfRecord, setting
     const awaitingJoin = deadline !== undefined && deadline > nowMs && inFlightOfRecord(record) > 0;
     return [...(interval === undefined ? [] : [interval]), ...(awaitingJoin ? [deadline - nowMs] : [])];
   });
+}
+
+/** An intent id no record carries yet (two plans in the same millisecond must not share one). */
+function uniqueIntentId(tasks: readonly TaskRecord[], nowMs: number, random: Random): string {
+  const taken = new Set(tasks.map((record) => record.intentId));
+  let id = makeIntentId(nowMs, random);
+  for (let n = 1; taken.has(id); n += 1) id = `${makeIntentId(nowMs, random)}-${n}`;
+  return id;
 }
 
 /** Intents still Requesting; else, for a resource short of nodes that never read ACK's task list, that first look. */

@@ -61,14 +61,18 @@ export interface ReadMemory {
   unjoinedCheckedAt?: number;
 }
 
-/** What is due from the cloud now (see the rule at the top of this file); empty when nothing is. */
-export function dueCloudWork(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: ReadMemory, nowMs: number): CloudWork {
+/**
+ * What is due from the cloud now (see the rule at the top of this file); empty when nothing is. A
+ * paused resource, or an operator in dry run, takes no first look: "nothing is called" holds for them
+ * (a first look only guards a purchase, which they will not make).
+ */
+export function dueCloudWork(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: ReadMemory, nowMs: number, dryRun = false): CloudWork {
   const tasks = capacity.status?.tasks ?? [];
   const checkDue = memory.unjoinedCheckedAt === undefined || nowMs - memory.unjoinedCheckedAt >= UNJOINED_RECHECK_MS;
   return {
     pollTaskIds: tasks.filter((record) => isPollable(record) && isPollDue(record, memory.lastPolled.get(record.taskId ?? ''), nowMs)).map((record) => record.taskId ?? ''),
     recoverIntentIds: tasks.filter((record) => record.state === 'Requesting').map((record) => record.intentId),
-    firstLook: needsFirstLook(capacity, nodes),
+    firstLook: !dryRun && !capacity.spec.paused && needsFirstLook(capacity, nodes),
     unjoinedInstanceIds: checkDue ? unjoinedInstanceIds(capacity, nodes, nowMs) : [],
   };
 }

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { INTENT_TAG_KEY } from '../../../src/api/sandbox-capacity.js';
 import { dueCloudWork, POLL_RUNNING_MS, POLL_TIMED_OUT_MS, REQUEUE_AFTER_PARTIAL_SCALE_OUT_MS } from '../../../src/controller/core/schedule.js';
+import { recordScaleOutAccepted } from '../../../src/controller/core/outcomes.js';
 import { EventReason, Reason } from '../../../src/controller/core/reasons.js';
 import { MINUTE, SECOND, T0, capacity, conditionOf, iso, node, nodes, planAt, record, withSpec, withStatus } from './helpers.js';
 
@@ -199,6 +200,16 @@ describe('controller/core plan: counting and scale-out', () => {
     expect(planAt(resource, joined, T0 + 5 * SECOND).request).to.equal(undefined);
     expect(planAt(resource, joined, T0 + 10 * SECOND).request?.count).to.equal(3);
     expect(planAt(resource, [], T0 + 10 * SECOND).request?.count).to.equal(3);
+  });
+
+  it('two plans in the same millisecond with the same dice never share an intent id', () => {
+    const resource = capacity({ spec: { replicas: 30 } });
+    const first = planAt(resource, [], T0);
+    const accepted = recordScaleOutAccepted(withStatus(resource, first.status), first.request?.intentId ?? '', { taskId: 'T-1' }, T0);
+    const second = planAt(withStatus(resource, accepted.status), [], T0);
+    expect(first.request?.intentId).to.be.a('string');
+    expect(second.request?.intentId).to.be.a('string').and.not.equal(first.request?.intentId);
+    expect(new Set(second.status.tasks?.map((t) => t.intentId)).size).to.equal(2);
   });
 
   it('prunes history to 20 but keeps what still counts', () => {
