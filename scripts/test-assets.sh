@@ -136,17 +136,18 @@ build_helm() {
 is_missing() { [[ " ${missing[*]} " == *" $1 "* ]]; }
 
 started=$SECONDS
-log "building ${missing[*]} with $go_version into $assets (once per version set; the timings below are" \
-  "from a 2-core machine with empty Go caches)"
-if is_missing etcd; then build_step "etcd $ETCD_VERSION" "cold: about 1 to 2 minutes" build_etcd; fi
+# The expected durations are measured on this project's 2-core machine with empty Go caches, busy
+# with other builds and test suites (load average 5 to 30); an idle machine is faster.
+log "building ${missing[*]} with $go_version into $assets (once per version set)"
+if is_missing etcd; then build_step "etcd $ETCD_VERSION" "cold, 2 busy cores: 1.5 to 15 min" build_etcd; fi
 kube_missing=()
 for bin in "${kubernetes_binaries[@]}"; do
   if is_missing "$bin"; then kube_missing+=("$bin"); fi
 done
 if [[ ${#kube_missing[@]} -gt 0 ]]; then
-  build_step "${kube_missing[*]} $KUBERNETES_VERSION" "cold: about 4 to 10 minutes" build_kubernetes "${kube_missing[@]}"
+  build_step "${kube_missing[*]} $KUBERNETES_VERSION" "cold, 2 busy cores: 12 to 25 min" build_kubernetes "${kube_missing[@]}"
 fi
-if is_missing helm; then build_step "helm $HELM_VERSION" "cold: about 1 to 3 minutes" build_helm; fi
+if is_missing helm; then build_step "helm $HELM_VERSION" "cold, 2 busy cores: 3 to 7 min" build_helm; fi
 
 for bin in "${wanted[@]}"; do
   [[ -x "$assets/$bin" ]] || { log "missing $assets/$bin after build"; exit 1; }
