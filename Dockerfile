@@ -7,10 +7,12 @@
 # Three stages: `build` compiles TypeScript with the full toolchain (dev dependencies included),
 # `prod-deps` installs the production dependency set alone from the same lockfile, and the runtime
 # stage copies only dist/, that production node_modules/ and package.json (which carries
-# "type": "module") onto distroless Node.js 24: no shell, no package manager, no npm.
+# "type": "module") onto distroless Node.js 26: no shell, no package manager, no npm. Distroless
+# builds Node.js images on Debian 13 only (its debian12 Node.js images stopped being updated in
+# February 2026), so the build stages use the matching node:26-trixie.
 # For reproducible builds pin the two base images by digest (`name:tag@sha256:...`).
 
-FROM node:24-bookworm AS build
+FROM node:26-trixie AS build
 WORKDIR /src
 # Lockfile first, so the dependency layer is reused while only sources change.
 COPY package.json package-lock.json ./
@@ -19,15 +21,15 @@ COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 RUN npm run build
 
-FROM node:24-bookworm AS prod-deps
+FROM node:26-trixie AS prod-deps
 WORKDIR /prod
 COPY package.json package-lock.json ./
 # No install scripts: the only production package with one (@alicloud/openapi-core) pins old
-# TypeScript for Node 10/12 and does nothing on Node 24, and skipping them keeps this layer
+# TypeScript for Node 10/12 and does nothing on Node 26, and skipping them keeps this layer
 # to what the lockfile names.
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 
-FROM gcr.io/distroless/nodejs24-debian12:nonroot
+FROM gcr.io/distroless/nodejs26-debian13:nonroot
 ARG VERSION=0.1.0
 ARG REVISION=unknown
 ARG CREATED=unknown
@@ -39,7 +41,7 @@ LABEL org.opencontainers.image.title="sandbox-capacity-operator" \
       org.opencontainers.image.revision="${REVISION}" \
       org.opencontainers.image.created="${CREATED}" \
       org.opencontainers.image.source="${SOURCE}" \
-      org.opencontainers.image.base.name="gcr.io/distroless/nodejs24-debian12:nonroot"
+      org.opencontainers.image.base.name="gcr.io/distroless/nodejs26-debian13:nonroot"
 WORKDIR /app
 # --max-semi-space-size=1: V8's young generation would otherwise grow to 3 × 16 MiB and stay
 # resident; the operator allocates little between informer events. No --enable-source-maps: it

@@ -1,16 +1,17 @@
-// A real etcd + kube-apiserver on 127.0.0.1, started the way controller-runtime's envtest does it:
-// used by the integration tests (once per run) and by the demo. Nothing here is mocked.
+// A real etcd + kube-apiserver on 127.0.0.1, started the way controller-runtime's envtest does it,
+// optionally with kube-controller-manager and the kubelet substitute's pod reaper: used by the
+// integration tests (once per run), the demo, the benchmarks and the chaos run. Nothing is mocked.
 import { KubeConfig } from '@kubernetes/client-node';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { get as httpGet } from 'node:http';
-import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ControlPlaneAssets } from './assets.js';
+import { ControllerManager, type ControllerManagerOptions } from './controller-manager.js';
 import { kubeconfigYaml, writeCredentials, type ControlPlaneCredentials } from './credentials.js';
+import { PodReaper } from './kubelet-substitute.js';
 import { ManagedProcess } from './managed-process.js';
-import { freePort, waitUntil } from './net.js';
+import { freePort, probe, waitUntil } from './net.js';
 
 const DIR_PREFIX = 'sco-control-plane-';
 const START_TIMEOUT_MS = 120_000;
@@ -23,8 +24,32 @@ export interface LocalControlPlane {
   readonly kubernetesVersion: string;
   readonly etcdVersion: string;
   readonly assets: ControlPlaneAssets;
+  /** Set when started with the `controllerManager` option. */
+  readonly controllerManager?: RunningControllerManager;
+  /** Set when started with the `podReaper` option. */
+  readonly podReaper?: PodReaper;
   restartApiServer(): Promise<void>;
   stop(): Promise<void>;
+}
+
+export interface RunningControllerManager {
+  readonly controllers: readonly string[];
+  /** Its secure port on 127.0.0.1 (/healthz, /metrics). */
+  readonly port: number;
+  readonly logFile: string;
+  /** From its spawn until every requested controller had started. */
+  readonly startMs: number;
+}
+
+export interface LocalControlPlaneOptions {
+  /**
+   * Also run kube-controller-manager, with the admin credential, no leader election and only the
+   * given controllers (true: DEFAULT_CONTROLLERS, i.e. disruption and garbage collector).
+   * Needs its binary: `bash scripts/test-assets.sh kube-controller-manager`.
+   */
+  controllerManager?: boolean | ControllerManagerOptions;
+  /** Also run the PodReaper of src/local-control-plane/kubelet-substitute.ts (no kubelet here). */
+  podReaper?: boolean;
 }
 
 function tempRoot(): string {
@@ -49,28 +74,6 @@ function sweepStaleDirs(root: string): void {
   }
 }
 
-function probe(url: string, ca?: string, token?: string): Promise<boolean> {
-  return new Promise((resolve) => {
-    const onResponse = (res: { statusCode?: number; resume(): void }): void => {
-      res.resume();
-      resolve(res.statusCode === 200);
-    };
-    const req = url.startsWith('https:')
-      ? httpsGet(url, { ca, headers: token ? { authorization: `Bearer ${token}` } : {} }, onResponse)
-      : httpGet(url, onResponse);
-    req.on('error', () => { resolve(false); });
-    req.setTimeout(5000, () => req.destroy());
-  });
-}
-
-function addressInUse(p: ManagedProcess): boolean {
-  return p.hasExited() && /address already in use/i.test(p.logTail(50));
-}
-
-function exitedWithLog(p: ManagedProcess): string | undefined {
-  return p.hasExited() ? `${p.name} exited during start; last log lines:\n${p.logTail()}` : undefined;
-}
-
 async function startEtcd(assets: ControlPlaneAssets, dir: string): Promise<{ proc: ManagedProcess; url: string }> {
   for (let attempt = 1; ; attempt++) {
     const [client, peer] = [await freePort(), await freePort()];
@@ -83,11 +86,11 @@ async function startEtcd(assets: ControlPlaneAssets, dir: string): Promise<{ pro
       '--unsafe-no-fsync=true', '--log-level=warn',
     ], join(dir, 'etcd.log'));
     try {
-      await waitUntil('etcd', () => probe(`${url}/health`), START_TIMEOUT_MS, () => exitedWithLog(proc));
+      await waitUntil('etcd', () => probe(`${url}/health`), START_TIMEOUT_MS, () => proc.exitReport());
       return { proc, url };
     } catch (err) {
       await proc.stop();
-      if (attempt >= 3 || !addressInUse(proc)) throw err;
+      if (attempt >= 3 || !proc.diedOfAddressInUse()) throw err;
     }
   }
 }
@@ -133,11 +136,11 @@ class ApiServer {
         apiServerArgs(this.etcdUrl, this.port, this.dir, this.creds), join(this.dir, 'kube-apiserver.log'));
       this.proc = proc;
       try {
-        await waitUntil('kube-apiserver', () => this.isReady(), START_TIMEOUT_MS, () => exitedWithLog(proc));
+        await waitUntil('kube-apiserver', () => this.isReady(), START_TIMEOUT_MS, () => proc.exitReport());
         return;
       } catch (err) {
         await proc.stop();
-        if (attempt >= 3 || !addressInUse(proc)) throw err;
+        if (attempt >= 3 || !proc.diedOfAddressInUse()) throw err;
       }
     }
   }
@@ -159,7 +162,38 @@ async function serverVersion(kc: KubeConfig): Promise<string> {
   return info.gitVersion;
 }
 
-export async function startLocalControlPlane(assets: ControlPlaneAssets): Promise<LocalControlPlane> {
+/** kube-controller-manager and the pod reaper, as asked for; both are stopped by `stopAll`. */
+interface Started {
+  assets: ControlPlaneAssets;
+  dir: string;
+  kubeconfigPath: string;
+  kubeConfig: KubeConfig;
+  stopAll: (() => Promise<void>)[];
+}
+
+async function startExtras(
+  { assets, dir, kubeconfigPath, kubeConfig, stopAll }: Started, options: LocalControlPlaneOptions,
+): Promise<{ controllerManager?: RunningControllerManager; podReaper?: PodReaper }> {
+  const startKcm = async (): Promise<RunningControllerManager | undefined> => {
+    if (!options.controllerManager) return undefined;
+    const kcm = new ControllerManager(assets, dir, kubeconfigPath, options.controllerManager === true ? {} : options.controllerManager);
+    stopAll.push(() => kcm.stop());
+    const started = Date.now();
+    await kcm.start();
+    return { controllers: kcm.controllers, port: kcm.port, logFile: kcm.logFile, startMs: Date.now() - started };
+  };
+  const startReaper = async (): Promise<PodReaper | undefined> => {
+    if (!options.podReaper) return undefined;
+    const reaper = new PodReaper(kubeConfig);
+    stopAll.push(() => reaper.stop());
+    await reaper.start();
+    return reaper;
+  };
+  const [controllerManager, podReaper] = await Promise.all([startKcm(), startReaper()]);
+  return { controllerManager, podReaper };
+}
+
+export async function startLocalControlPlane(assets: ControlPlaneAssets, options: LocalControlPlaneOptions = {}): Promise<LocalControlPlane> {
   const root = tempRoot();
   sweepStaleDirs(root);
   const dir = mkdtempSync(join(root, `${DIR_PREFIX}${process.pid}-`));
@@ -182,9 +216,11 @@ export async function startLocalControlPlane(assets: ControlPlaneAssets): Promis
     writeFileSync(kubeconfigPath, kubeconfigYaml(server, readFileSync(api.caFile, 'utf8'), creds.adminToken), { mode: 0o600 });
     const kubeConfig = new KubeConfig();
     kubeConfig.loadFromFile(kubeconfigPath);
+    const [extras, kubernetesVersion] = await Promise.all([
+      startExtras({ assets, dir, kubeconfigPath, kubeConfig, stopAll }, options), serverVersion(kubeConfig),
+    ]);
     return {
-      kubeConfig, kubeconfigPath, server, dir, assets,
-      kubernetesVersion: await serverVersion(kubeConfig),
+      kubeConfig, kubeconfigPath, server, dir, assets, ...extras, kubernetesVersion,
       etcdVersion: etcdVersion(assets),
       restartApiServer: async () => {
         await api.proc?.stop();

@@ -53,6 +53,16 @@ export class ManagedProcess {
     }
   }
 
+  /** Why a start failed, when the process has already exited: its log tail. */
+  exitReport(): string | undefined {
+    return this.hasExited() ? `${this.name} exited during start; last log lines:\n${this.logTail()}` : undefined;
+  }
+
+  /** A random port was taken between picking and binding it: the caller retries with another. */
+  diedOfAddressInUse(): boolean {
+    return this.hasExited() && /address already in use/i.test(this.logTail(50));
+  }
+
   /** SIGTERM, then SIGKILL if the process has not exited within graceMs. */
   async stop(graceMs = 10_000): Promise<void> {
     if (this.hasExited()) return;

@@ -1,10 +1,13 @@
 // The integration tests' view of the one control plane that test/support/root-hooks.ts starts
-// per run: a real kube-apiserver + etcd with the CRDs installed.
+// per run: a real kube-apiserver + etcd with the CRDs installed, kube-controller-manager (disruption
+// and garbage-collector controllers) and the kubelet substitute's pod reaper. Pods on simulated
+// Nodes: createRunningPod in src/local-control-plane/kubelet-substitute.ts (see docs/testbed.md).
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import type { ControlPlaneAssets } from '../../src/local-control-plane/assets.js';
-import type { LocalControlPlane } from '../../src/local-control-plane/control-plane.js';
+import type { LocalControlPlane, RunningControllerManager } from '../../src/local-control-plane/control-plane.js';
+import type { PodReaper } from '../../src/local-control-plane/kubelet-substitute.js';
 
 export interface CommandResult {
   stdout: string;
@@ -19,6 +22,10 @@ export interface Testbed {
   kubernetesVersion: string;
   kubectl(args: string[], opts?: { input?: string; allowFailure?: boolean }): Promise<CommandResult>;
   restartApiServer(): Promise<void>;
+  /** The running kube-controller-manager (its controllers, port, log file). */
+  controllerManager: RunningControllerManager | undefined;
+  /** Removes bound pods once they are being deleted, as their kubelet would. */
+  podReaper: PodReaper | undefined;
 }
 
 let current: LocalControlPlane | undefined;
@@ -51,6 +58,8 @@ export function testbed(): Testbed {
     kubernetesVersion: cp.kubernetesVersion,
     kubectl: (args, opts) => run(cp.assets.kubectl, ['--kubeconfig', cp.kubeconfigPath, ...args], opts),
     restartApiServer: () => cp.restartApiServer(),
+    controllerManager: cp.controllerManager,
+    podReaper: cp.podReaper,
   };
 }
 

@@ -59,21 +59,21 @@ describe('Dockerfile', () => {
     }
   });
 
-  it('compiles with the full Node.js 24 image, dev dependencies included', () => {
+  it('compiles with the full Node.js 26 image, dev dependencies included', () => {
     const build = stageNamed('build');
-    expect(build.base).to.match(/^node:24(-bookworm)?(@sha256:[0-9a-f]{64})?$/);
+    expect(build.base).to.match(/^node:26(-trixie)?(@sha256:[0-9a-f]{64})?$/);
     expect(args(build, 'RUN')).to.include.members(['npm ci --no-audit --no-fund', 'npm run build']);
   });
 
   it('installs the production dependency set alone from the lockfile', () => {
     const deps = stageNamed('prod-deps');
-    expect(deps.base).to.match(/^node:24/);
+    expect(deps.base).to.match(/^node:26/);
     expect(args(deps, 'COPY').map(parseCopy).flatMap((c) => c.sources)).to.have.members(['package.json', 'package-lock.json']);
     expect(args(deps, 'RUN').join('\n')).to.match(/^npm ci --omit=dev\b/m);
   });
 
-  it('runs on distroless Node.js 24 with no shell step in the runtime stage', () => {
-    expect(runtime().base).to.match(/^gcr\.io\/distroless\/nodejs24-debian12(:nonroot)?(@sha256:[0-9a-f]{64})?$/);
+  it('runs on distroless Node.js 26 with no shell step in the runtime stage', () => {
+    expect(runtime().base).to.match(/^gcr\.io\/distroless\/nodejs26-debian13(:nonroot)?(@sha256:[0-9a-f]{64})?$/);
     expect(args(runtime(), 'RUN')).to.deep.equal([]);
   });
 
