@@ -25,7 +25,7 @@ describe('operator endpoints', function () {
     // Standard process metrics, unprefixed, and what runs.
     expect(before).to.match(/^process_cpu_seconds_total \d/m).and.match(/^nodejs_heap_size_used_bytes \d/m);
     expect(before).to.not.include('sandbox_capacity_process_');
-    expect(before).to.match(/^sandbox_capacity_build_info\{version="\d+\.\d+\.\d+[^"]*",node_version="v24\.[^"]+"\} 1$/m);
+    expect(before).to.match(new RegExp(`^sandbox_capacity_build_info\\{version="\\d+\\.\\d+\\.\\d+[^"]*",node_version="${process.version.replace(/\./g, '\\.')}"\\} 1$`, 'm'));
     await s.apply(baseSpec(s.clusterId, 2));
     const after = await eventually('gauges for the resource', async () => {
       const body = (await get(metrics, '/metrics')).body;
