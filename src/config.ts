@@ -9,6 +9,8 @@ export interface OperatorConfig {
   kubeconfig?: string;
   /** Label selector of the Node watch; each SandboxCapacity's nodeSelector picks among these Nodes. */
   nodeLabelSelector: string;
+  /** The ACK cluster(s) this operator runs in; empty: learned from the watched Nodes' ack.aliyun.com label. */
+  clusterIds: readonly string[];
   /** Namespaces to watch; empty = all namespaces. */
   namespaces: readonly string[];
   leaderElect: boolean;
@@ -36,6 +38,7 @@ const FLAGS = {
   kubeconfig: { type: 'string', doc: 'Path to a kubeconfig; default: in-cluster config, then $KUBECONFIG, then ~/.kube/config.' },
   namespace: { type: 'string', multiple: true, doc: 'Watch only this namespace (repeat or comma-separate for several); default: all.' },
   'node-label-selector': { type: 'string', doc: 'Label selector of the Node watch (default "alibabacloud.com/container-runtime"); resources\' nodeSelectors choose among these Nodes.' },
+  'cluster-id': { type: 'string', multiple: true, doc: 'The ACK cluster this operator runs in (repeat or comma-separate only where Nodes of several clusters register with one API server, as in a test bed); resources for another cluster are Stalled (ClusterMismatch). Default: the one ack.aliyun.com value of the watched Nodes.' },
   'leader-elect': { type: 'boolean', doc: 'Elect a leader through a coordination.k8s.io Lease; only the leader reconciles.' },
   'leader-election-namespace': { type: 'string', doc: 'Namespace of the Lease; default: the pod\'s namespace, else "default".' },
   'leader-election-id': { type: 'string', doc: 'Name of the Lease (default "sandbox-capacity-operator").' },
@@ -98,6 +101,12 @@ function logLevel(value: string | undefined): LogLevel {
   return level as LogLevel;
 }
 
+/** A repeatable flag whose values may also be comma-separated: "--namespace a,b --namespace c". */
+function listFlag(values: string | string[] | boolean | undefined): readonly string[] {
+  const given = Array.isArray(values) ? values : [];
+  return Object.freeze(given.flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean));
+}
+
 export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): OperatorConfig | 'help' | 'version' {
   const options = Object.fromEntries(Object.entries(FLAGS).map(([k, f]) => [k, { type: f.type, ...('multiple' in f ? { multiple: true } : {}) }]));
   const { values: v } = parseArgs({ args: [...argv], options: options as never, strict: true, allowPositionals: false }) as { values: Record<string, string | string[] | boolean | undefined> };
@@ -107,7 +116,8 @@ export function parseConfig(argv: readonly string[], env: NodeJS.ProcessEnv = pr
   return Object.freeze({
     kubeconfig: s('kubeconfig'),
     nodeLabelSelector: s('node-label-selector') ?? 'alibabacloud.com/container-runtime',
-    namespaces: Object.freeze(((v.namespace ?? []) as string[]).flatMap((n) => n.split(',')).map((n) => n.trim()).filter(Boolean)),
+    clusterIds: listFlag(v['cluster-id']),
+    namespaces: listFlag(v.namespace),
     leaderElect: Boolean(v['leader-elect']),
     leaderElectionNamespace: s('leader-election-namespace') ?? env.POD_NAMESPACE ?? 'default',
     leaderElectionId: s('leader-election-id') ?? 'sandbox-capacity-operator',

@@ -4,7 +4,7 @@ import type { Logger } from 'winston';
 import { createAckApiFactory, type AckApiFactory } from './cloud/client-factory.js';
 import type { OperatorConfig } from './config.js';
 import { SandboxCapacityController } from './controller/controller.js';
-import { kubeSecretReader } from './controller/references.js';
+import { kubeNodeReader, kubeSecretReader } from './controller/references.js';
 import { createKubeClients, loadKubeConfig } from './kube/clients.js';
 import { EventRecorder } from './kube/event-recorder.js';
 import { LeaderElector } from './kube/leader-lease.js';
@@ -54,6 +54,7 @@ export async function startOperator(config: OperatorConfig, logger: Logger, over
     options: config, clients, store, cloud, logger, metrics,
     events: new EventRecorder({ core: clients.core, logger, instance: config.identity }),
     secrets: kubeSecretReader(clients.core),
+    nodes: kubeNodeReader(clients.core),
   });
   let elector: LeaderElector | undefined;
   const ready = (): { ok: boolean; detail: string } => {

@@ -64,8 +64,10 @@ export interface LimitsSpec {
   maxInFlightNodes: number;
   /** Go-style duration ("30m", "1h30m"). */
   taskTimeout: string;
-  /** How long the instances of a finished task may take to appear as Nodes before they stop counting as in flight. */
+  /** How long the instances of a finished task may take to appear as Nodes; afterwards they are unjoined (they keep their place). */
   joinGracePeriod: string;
+  /** How many unjoined instances may be replaced (written off and bought again); 0: none, the resource stalls instead. */
+  maxUnjoinedNodes: number;
 }
 
 export interface BackoffSpec {
@@ -111,6 +113,14 @@ export const LEGACY_TASK_STATES: Readonly<Record<string, TaskState>> = {
 
 /** Node tag carried by every ScaleOutCluster request: the intent id, so recovery can recognise the task. */
 export const INTENT_TAG_KEY = 'capacity.sandbox.dev/intent';
+/** Node tag carried by every request: which resource asked (namespace.name), so a re-created resource finds its tasks. */
+export const OWNER_TAG_KEY = 'capacity.sandbox.dev/owner';
+/** The label ACK puts on every Node of a cluster: the cluster id. */
+export const CLUSTER_ID_LABEL = 'ack.aliyun.com';
+/** Held on a resource while requests it made may still deliver nodes (removed once they ended). */
+export const LEDGER_FINALIZER = 'capacity.sandbox.dev/in-flight-requests';
+/** Annotation "true": let the resource be deleted although requests are still in flight (a human abandons them). */
+export const ABANDON_ANNOTATION = 'capacity.sandbox.dev/abandon-in-flight';
 
 export interface TaskRecord {
   /** Unique marker of the intent, written before the cloud call. */
@@ -128,6 +138,8 @@ export interface TaskRecord {
   instanceIds?: string[];
   /** Of instanceIds, those already seen as Nodes (a deleted node must not count as joining again). */
   joinedInstanceIds?: string[];
+  /** Of instanceIds, those ACK no longer lists in the cluster (released): they stop counting. */
+  releasedInstanceIds?: string[];
   failedCount?: number;
   message?: string;
 }
@@ -150,6 +162,28 @@ export interface LastDecision {
   count?: number;
 }
 
+/** An instance a finished request delivered that has not become a matching Node within limits.joinGracePeriod. */
+export interface UnjoinedInstance {
+  /** ECS instance id; empty when ACK reported a node created without naming its instance. */
+  instanceId: string;
+  /** Task (or intent) that delivered it. */
+  task: string;
+  /** The Kubernetes Node ACK maps the instance to, when there is one. */
+  nodeName?: string;
+  /** Why it does not count as a Node: NodeSelectorMismatch (a Node that spec.nodeSelector does not select) or NodesNotRegistered. */
+  reason: string;
+  message: string;
+}
+
+/** A vSwitch that answered a request with a capacity failure (out of stock): skipped until `until`. */
+export interface OutOfStockVSwitch {
+  vswitchId: string;
+  zone?: string;
+  until: string;
+  /** ACK's code, e.g. OperationDenied.NoStock. */
+  code: string;
+}
+
 export interface SandboxCapacityStatus {
   observedGeneration?: number;
   replicas?: number;
@@ -162,6 +196,14 @@ export interface SandboxCapacityStatus {
   nextRetryTime?: string | null;
   /** vSwitch → zone pairs learned from joined Nodes (multi-AZ balancing). */
   vswitchZones?: Record<string, string>;
+  /** Instances delivered but not joined after the grace period, with what was found about each. */
+  unjoined?: UnjoinedInstance[];
+  /** vSwitches out of stock, skipped by the next requests until their time. */
+  outOfStock?: OutOfStockVSwitch[];
+  /** Other resources (namespace/name) whose selectors may pick the same Nodes in the same cluster. */
+  overlapping?: string[];
+  /** When ACK's task list was last read for tasks carrying this resource's identity; absent: never (nothing is requested before). */
+  ledgerCheckedAt?: string;
   lastDecision?: LastDecision;
   conditions?: Condition[];
 }
@@ -174,6 +216,7 @@ export interface ObjectMeta {
   resourceVersion?: string;
   creationTimestamp?: string;
   deletionTimestamp?: string;
+  finalizers?: string[];
   labels?: Record<string, string>;
   annotations?: Record<string, string>;
 }

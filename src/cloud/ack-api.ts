@@ -23,8 +23,27 @@ export interface AckTaskInfo {
   taskType?: string;
   created?: string;
   results: TaskInstanceResult[];
-  error?: { code: string; message: string };
+  /** The task's error, with its code classified like a call's (capacity: out of stock). */
+  error?: { code: string; message: string; kind: CloudErrorKind };
   parameters?: Record<string, unknown>;
+}
+
+/** One node of DescribeClusterNodes: an instance ACK counts in the cluster. */
+export interface AckClusterNode {
+  instanceId: string;
+  /** The Kubernetes Node name ACK maps it to; '' when none. */
+  nodeName: string;
+  /** ACK's node state (initial, running, removing, failed, …). */
+  state: string;
+  nodepoolId: string;
+}
+
+export interface ClusterNodesQuery {
+  instanceIds?: readonly string[];
+  nodepoolId?: string;
+  pageNumber: number;
+  /** 1–100. */
+  pageSize: number;
 }
 
 export interface AckClusterTask {
@@ -40,6 +59,8 @@ export interface AckApi {
   describeTaskInfo(taskId: string): Promise<AckTaskInfo>;
   /** One page of the cluster's tasks, newest first. */
   describeClusterTasks(clusterId: string, pageNumber: number, pageSize: number): Promise<AckClusterTask[]>;
+  /** One page of the cluster's nodes, filtered by instance ids or node pool. */
+  describeClusterNodes(clusterId: string, query: ClusterNodesQuery): Promise<{ nodes: AckClusterNode[]; totalCount: number }>;
 }
 
 /** Observes every cloud call (metrics); `code` is 'OK' or the error code. */

@@ -1,10 +1,10 @@
 // AckApi on the real Alibaba Cloud SDK (@alicloud/cs20151215 + @alicloud/openapi-client).
 // ScaleOutCluster goes through the raw callApi path because SDK 7.2.0's typed request model drops
 // the sandbox fields (worker_data_disk, disable_rollback, ...) that the seed document requires.
-import { AckCallError, type AckApi, type AckClusterTask, type AckTaskInfo, type CloudCallObserver, type RequestNature, type ScaleOutAccepted, type ScaleOutBody } from './ack-api.js';
+import { AckCallError, type AckApi, type AckClusterNode, type AckClusterTask, type AckTaskInfo, type CloudCallObserver, type ClusterNodesQuery, type RequestNature, type ScaleOutAccepted, type ScaleOutBody } from './ack-api.js';
 import type { ResolvedEndpoint } from './endpoint.js';
 import { alibabaSdk, type AlibabaSdk, type CredentialClient, type CsClient } from './sdk.js';
-import { classifyCloudError } from './sdk-errors.js';
+import { classifyCloudError, classifyErrorCode } from './sdk-errors.js';
 
 export type AckCredentials =
   | { kind: 'accessKey'; accessKeyId: string; accessKeySecret: string }
@@ -30,7 +30,7 @@ type TaskInfoBody = Awaited<ReturnType<CsClient['describeTaskInfoWithOptions']>>
 
 function taskError(b: TaskInfoBody): AckTaskInfo['error'] {
   const e = b?.error;
-  return e ? { code: e.code ?? '', message: e.message ?? '' } : undefined;
+  return e ? { code: e.code ?? '', message: e.message ?? '', kind: classifyErrorCode(e.code ?? '') } : undefined;
 }
 
 function toTaskInfo(taskId: string, b: TaskInfoBody): AckTaskInfo {
@@ -120,6 +120,20 @@ export class SdkAckApi implements AckApi {
       return (res.body?.tasks ?? []).map((t) => ({
         taskId: t.taskId ?? '', taskType: t.taskType ?? '', state: t.state ?? '', created: t.created ?? '',
       }));
+    });
+  }
+
+  describeClusterNodes(clusterId: string, query: ClusterNodesQuery): Promise<{ nodes: AckClusterNode[]; totalCount: number }> {
+    return this.observed('DescribeClusterNodes', 'read', async () => {
+      const request = new (alibabaSdk().CsModels.DescribeClusterNodesRequest)({
+        pageNumber: String(query.pageNumber),
+        pageSize: String(query.pageSize),
+        ...(query.instanceIds === undefined ? {} : { instanceIds: query.instanceIds.join(',') }),
+        ...(query.nodepoolId === undefined ? {} : { nodepoolId: query.nodepoolId }),
+      });
+      const res = await this.client.describeClusterNodesWithOptions(clusterId, request, {}, this.runtime());
+      const nodes = (res.body?.nodes ?? []).map((n) => ({ instanceId: n.instanceId ?? '', nodeName: n.nodeName ?? '', state: n.state ?? '', nodepoolId: n.nodepoolId ?? '' }));
+      return { nodes, totalCount: res.body?.page?.totalCount ?? nodes.length };
     });
   }
 }

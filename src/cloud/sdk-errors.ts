@@ -46,6 +46,11 @@ const CODE_RULES: readonly CodeRule[] = [
   { kind: 'notFound', test: (code) => code.endsWith('NotFound') },
 ];
 
+/** The kind of an ACK error code alone (a task's `error.code`), by the same rules as a call's. */
+export function classifyErrorCode(code: string): CloudErrorKind {
+  return CODE_RULES.find((candidate) => candidate.test(code))?.kind ?? 'transient';
+}
+
 /** Classifies an error thrown by the SDK for a request of the given nature (default: a read). */
 export function classifyCloudError(err: unknown, nature: RequestNature = 'read'): CloudErrorInfo {
   const fields = readFields(err);

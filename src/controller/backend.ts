@@ -12,8 +12,8 @@ import type { AckApi } from '../cloud/ack-api.js';
 import type { CallBudget } from '../cloud/call-budget.js';
 import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
-import { dueCloudWork, hasCloudWork, type CloudWork, type Decision } from './core/index.js';
-import type { LeaderFence } from './ports.js';
+import { dueCloudWork, hasCloudWork, type CloudWork, type Decision, type ObservedNode } from './core/index.js';
+import type { LeaderFence, NodeReader } from './ports.js';
 import { executeScaleOut, type Executed } from './scale-out-executor.js';
 import { followTasks, type Followed } from './task-follower.js';
 
@@ -23,6 +23,8 @@ export interface PollMemory {
   lastPolled: Map<string, number>;
   /** When each task's poll was last brought forward because more Nodes appeared. */
   pulledForward: Map<string, number>;
+  /** When unjoined instances were last looked up. */
+  unjoinedCheckedAt?: number;
 }
 
 export interface CallContext {
@@ -36,6 +38,7 @@ export interface CallContext {
 export interface RefreshContext extends CallContext {
   memory: PollMemory;
   recoveryWindowMs: number;
+  nodes: NodeReader;
 }
 
 export interface ActContext extends CallContext {
@@ -46,18 +49,19 @@ export interface ActContext extends CallContext {
 }
 
 export interface CapacityBackend<Work> {
-  due(capacity: SandboxCapacity, memory: PollMemory, nowMs: number): Work | undefined;
+  due(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: PollMemory, options: { nowMs: number; dryRun: boolean }): Work | undefined;
   refresh(capacity: SandboxCapacity, work: Work, ctx: RefreshContext): Promise<Followed>;
   execute(base: SandboxCapacity, decision: Decision, ctx: ActContext): Promise<Executed>;
 }
 
 export const scaleOutClusterBackend: CapacityBackend<CloudWork> = {
-  due(capacity, memory, nowMs) {
-    const work = dueCloudWork(capacity.status, memory.lastPolled, nowMs);
+  due(capacity, nodes, memory, { nowMs, dryRun }) {
+    const work = dueCloudWork(capacity, nodes, memory, nowMs, dryRun);
     return hasCloudWork(work) ? work : undefined;
   },
   refresh(capacity, work, ctx) {
-    return followTasks(capacity, work, { ...ctx, lastPolled: ctx.memory.lastPolled });
+    const { memory } = ctx;
+    return followTasks(capacity, work, { ...ctx, lastPolled: memory.lastPolled, markUnjoinedChecked: () => { memory.unjoinedCheckedAt = ctx.now(); } });
   },
   execute(base, decision, ctx) {
     return executeScaleOut(base, decision, ctx);

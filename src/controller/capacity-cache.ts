@@ -1,13 +1,19 @@
 // The reconciler's view of the informer caches: a SandboxCapacity by key (it may live in any of the
-// per-namespace informers), and the Nodes its selector picks, in the planner's ObservedNode form.
-import type { SandboxCapacity } from '../api/sandbox-capacity.js';
+// per-namespace informers), the Nodes it counts in the planner's ObservedNode form, the cluster the
+// operator runs in (--cluster-id, or the one ack.aliyun.com value of the watched Nodes), and the other
+// resources whose selectors may pick the same Nodes.
+import { CLUSTER_ID_LABEL, type SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { Informer } from '../kube/informer.js';
 import type { TrimmedNode } from '../kube/node-trim.js';
-import { matchesSelector, toObservedNode, type ObservedNode } from './core/index.js';
+import { clusterIdentity, countsFor, matchesSelector, overlapsOf, toObservedNode, type ClusterIdentity, type ObservedNode, type Overlaps } from './core/index.js';
 import type { CapacityCache } from './ports.js';
 
 export class InformerCapacityCache implements CapacityCache {
-  constructor(private readonly capacities: readonly Informer<SandboxCapacity>[], private readonly nodes: Informer<TrimmedNode>) {}
+  constructor(
+    private readonly capacities: readonly Informer<SandboxCapacity>[],
+    private readonly nodes: Informer<TrimmedNode>,
+    private readonly clusterIdFlag: readonly string[],
+  ) {}
 
   get(key: string): SandboxCapacity | undefined {
     for (const informer of this.capacities) {
@@ -23,8 +29,16 @@ export class InformerCapacityCache implements CapacityCache {
 
   matchingNodes(capacity: SandboxCapacity): ObservedNode[] {
     return this.nodes.list()
-      .filter((node) => matchesSelector(capacity.spec.nodeSelector, node.metadata.labels ?? {}))
+      .filter((node) => countsFor(capacity, node.metadata.labels))
       .map((node) => toObservedNode(node, capacity.spec.zoneLabel));
+  }
+
+  clusterIdentity(): ClusterIdentity {
+    return clusterIdentity(this.clusterIdFlag, this.nodes.list().map((node) => node.metadata.labels?.[CLUSTER_ID_LABEL]));
+  }
+
+  overlaps(capacity: SandboxCapacity): Overlaps {
+    return overlapsOf(capacity, this.all());
   }
 
   /** Resources whose selector picks any of these Nodes: the keys a Node change concerns. */

@@ -18,7 +18,7 @@ import type { StatusStore } from '../kube/status-store.js';
 import { WorkQueue } from '../kube/work-queue.js';
 import { CONTROLLER_NAME, forgetResource, type OperatorMetrics } from '../observability/metrics.js';
 import { InformerCapacityCache } from './capacity-cache.js';
-import type { LeaderFence } from './ports.js';
+import type { LeaderFence, NodeReader } from './ports.js';
 import { Reconciler } from './reconciler.js';
 import type { SecretReader } from './references.js';
 
@@ -28,6 +28,8 @@ export interface ControllerOptions {
   namespaces: readonly string[];
   /** Label selector of the Node watch. */
   nodeLabelSelector: string;
+  /** The ACK cluster(s) this operator runs in; empty: learned from the watched Nodes. */
+  clusterIds: readonly string[];
   workers: number;
   resyncPeriodMs: number;
   dryRun: boolean;
@@ -42,6 +44,7 @@ export interface ControllerDeps {
   store: StatusStore;
   events: EventRecorder;
   secrets: SecretReader;
+  nodes: NodeReader;
   cloud: AckApiFactory;
   logger: Logger;
   metrics: OperatorMetrics;
@@ -74,12 +77,12 @@ export class SandboxCapacityController {
     const namespaces = options.namespaces.length > 0 ? options.namespaces : [undefined];
     this.capacityInformers = namespaces.map((namespace) => createSandboxCapacityInformer({ ...common, ...(namespace ? { namespace } : {}) }));
     this.nodeInformer = createNodeInformer({ ...common, labelSelector: options.nodeLabelSelector });
-    this.cache = new InformerCapacityCache(this.capacityInformers, this.nodeInformer);
+    this.cache = new InformerCapacityCache(this.capacityInformers, this.nodeInformer, options.clusterIds);
     this.reconciler = new Reconciler({
       cache: this.cache,
       store: deps.store,
       events: deps.events,
-      secrets: deps.secrets,
+      reads: { secrets: deps.secrets, nodes: deps.nodes },
       cloud: { clients: deps.cloud, budget: new TokenBucketCallBudget(clock, { qps: options.cloudQps, burst: options.cloudBurst }) },
       // Reconciles still running after stopLeading() finish under the term's fence: a graceful stop
       // completes a call in progress while the lease is still ours instead of leaving it to recovery.
@@ -95,13 +98,18 @@ export class SandboxCapacityController {
   }
 
   private wireHandlers(): void {
+    // A resource's change may start or end an overlap with the other resources of its cluster.
+    const enqueueCluster = (sc: SandboxCapacity): void => {
+      for (const other of this.cache.all()) if (other.spec.clusterId === sc.spec.clusterId) this.enqueue(objectKey(other));
+    };
     for (const informer of this.capacityInformers) {
       informer.addHandlers({
-        add: (sc) => { this.enqueue(objectKey(sc)); },
-        update: (_old, sc) => { this.enqueue(objectKey(sc)); },
+        add: (sc) => { this.enqueue(objectKey(sc)); enqueueCluster(sc); },
+        update: (old, sc) => { this.enqueue(objectKey(sc)); if (old.metadata.generation !== sc.metadata.generation) enqueueCluster(sc); },
         delete: (sc) => {
           forgetResource(this.deps.metrics, sc.metadata.namespace, sc.metadata.name);
           this.enqueue(objectKey(sc));
+          enqueueCluster(sc);
         },
       });
     }

@@ -18,11 +18,11 @@ import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { scaleOutClusterBackend, type PollMemory } from './backend.js';
 import { CloudSession } from './cloud-session.js';
-import { EventReason, nextPollInMs, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type PlannedEvent } from './core/index.js';
+import { EventReason, clusterProblem, nextPollInMs, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
-import type { CapacityCache, CloudAccess, LeaderFence } from './ports.js';
-import type { SecretReader } from './references.js';
+import { holdLedger, releaseLedgerIfDone } from './ledger-finalizer.js';
+import type { ApiReads, CapacityCache, CloudAccess, LeaderFence } from './ports.js';
 import { NodeReadyTimer, updateResourceMetrics } from './resource-metrics.js';
 
 export interface ReconcilerOptions {
@@ -39,7 +39,7 @@ export interface ReconcilerDeps {
   cache: CapacityCache;
   store: StatusStore;
   events: EventSink;
-  secrets: SecretReader;
+  reads: ApiReads;
   cloud: CloudAccess;
   fence: LeaderFence;
   clock: Clock;
@@ -112,17 +112,21 @@ export class Reconciler {
   private async reconcileResource(key: string, initial: SandboxCapacity, logger: Logger): Promise<WorkResult> {
     const { clock, options } = this.deps;
     // 1. observe
+    const { cache } = this.deps;
     const memory = this.memoryOf(key);
-    const nodes = this.deps.cache.matchingNodes(initial);
+    const nodes = cache.matchingNodes(initial);
     if (nodes.length > memory.nodeCount) this.bringPollsForward(memory, initial);
     memory.nodeCount = nodes.length;
-    const session = new CloudSession(initial, this.deps.secrets, this.deps.cloud);
-    // 2. refresh
-    const refreshed = await this.refresh(initial, memory, session, logger);
+    const cluster = cache.clusterIdentity();
+    const overlaps = cache.overlaps(initial);
+    const session = new CloudSession(initial, this.deps.reads.secrets, this.deps.cloud);
+    // 2. refresh — not for a resource of another cluster: nothing is called for it at all.
+    const foreign = clusterProblem(initial, cluster) !== undefined;
+    const refreshed = foreign ? { capacity: initial, events: [] } : await this.refresh(initial, { nodes, memory, session, logger });
     // 3. plan, once
     const planOf = (blocked: Blocked | undefined): Decision => plan({
       capacity: refreshed.capacity, nodes, now: clock.now(), random: options.random, dryRun: options.dryRun, oneTaskAtATime: memory.oneTaskAtATime,
-      ...(blocked === undefined ? {} : { blocked }),
+      cluster, overlaps, ...(blocked === undefined ? {} : { blocked }),
     });
     // 4. act
     const pass = await this.act(initial, planOf(refreshed.blocked), { session, logger, replan: planOf });
@@ -130,7 +134,7 @@ export class Reconciler {
     // 5. record. Writes went against `initial` (the server's status and resourceVersion), never the
     // folded copy, so an unchanged status is not mistaken for a written one.
     this.freshest.remember(key, initial, pass.written);
-    const events = [...refreshed.events, ...pass.events];
+    const events = [...refreshed.events, ...pass.events, ...(await releaseLedgerIfDone(this.deps.store, pass.written))];
     logDryRun(events, pass.decision, logger);
     await recordAll(this.deps.events, pass.written, events);
     if (options.metrics) {
@@ -153,14 +157,17 @@ export class Reconciler {
     }
   }
 
-  private async refresh(sc: SandboxCapacity, memory: KeyMemory, session: CloudSession, logger: Logger): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[]; blocked?: Blocked }> {
+  private async refresh(
+    sc: SandboxCapacity,
+    { nodes, memory, session, logger }: { nodes: readonly ObservedNode[]; memory: KeyMemory; session: CloudSession; logger: Logger },
+  ): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[]; blocked?: Blocked }> {
     const { clock, options, cloud } = this.deps;
-    const work = this.backend.due(sc, memory, clock.now());
+    const work = this.backend.due(sc, nodes, memory, { nowMs: clock.now(), dryRun: options.dryRun });
     if (work === undefined) return { capacity: sc, events: [] };
     const api = await session.api();
     if (!api.ok) return { capacity: sc, events: [], blocked: api.blocked };
     return this.backend.refresh(sc, work, {
-      api: api.value, budget: cloud.budget, now: () => clock.now(), random: options.random, logger, memory, recoveryWindowMs: options.recoveryWindowMs,
+      api: api.value, budget: cloud.budget, now: () => clock.now(), random: options.random, logger, memory, recoveryWindowMs: options.recoveryWindowMs, nodes: this.deps.reads.nodes,
     });
   }
 
@@ -175,10 +182,12 @@ export class Reconciler {
     if (!fence.isLeading()) return 'notLeader';
     const access = await session.forRequest();
     if (!access.ok) {
-      const held = replan(access.blocked);
-      return { written: await store.write(base, held.status), events: held.events, decision: held };
+      const blocked = replan(access.blocked);
+      return { written: await store.write(base, blocked.status), events: blocked.events, decision: blocked };
     }
-    const executed = await this.backend.execute(base, decision, {
+    // The ledger must outlive the object from the moment a request may buy nodes.
+    const held = await holdLedger(store, base);
+    const executed = await this.backend.execute(held, decision, {
       ...access.value, budget: cloud.budget, store, fence, now: () => clock.now(), random: options.random, logger, ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     return { written: executed.capacity, events: executed.events, decision };

@@ -1,9 +1,11 @@
-// Reads the Secrets a SandboxCapacity refers to — only when a cloud call is about to be made, so a
-// steady state costs no Secret reads. A missing Secret or key is reported by name, never guessed.
+// Reads what a SandboxCapacity refers to in the API server: its Secrets — only when a cloud call is about
+// to be made, so a steady state costs no Secret reads; a missing Secret or key is reported by name,
+// never guessed — and, to explain an instance that never joined, the one Node ACK maps it to.
 import type { CoreV1Api } from '@kubernetes/client-node';
 import type { SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { CredentialSource } from '../cloud/client-factory.js';
 import { isNotFound } from '../kube/api-errors.js';
+import type { NodeReader } from './ports.js';
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: 'SecretNotFound' | 'SecretKeyMissing'; message: string };
 
@@ -55,6 +57,20 @@ async function readRequired(reader: SecretReader, namespace: string, name: strin
     return { ok: false, reason: 'SecretKeyMissing', message: `Secret ${namespace}/${name} has no key "${key}" (${purpose})` };
   }
   return { ok: true, value };
+}
+
+/** Node labels by name through the operator's CoreV1Api (Node get: the RBAC the Node watch already has). */
+export function kubeNodeReader(core: CoreV1Api): NodeReader {
+  return {
+    async labelsOf(name) {
+      try {
+        return (await core.readNode({ name })).metadata?.labels ?? {};
+      } catch (err) {
+        if (isNotFound(err)) return undefined;
+        throw err;
+      }
+    },
+  };
 }
 
 export async function resolveCredentialSource(reader: SecretReader, sc: SandboxCapacity): Promise<Resolved<CredentialSource>> {

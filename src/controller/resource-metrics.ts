@@ -20,6 +20,7 @@ export function updateResourceMetrics(m: OperatorMetrics, sc: SandboxCapacity): 
   m.inFlightReplicas.set(labels, s.inFlightReplicas ?? 0);
   const stalled = s.conditions?.some((c) => c.type === 'Stalled' && c.status === 'True') ?? false;
   m.stalled.set(labels, stalled ? 1 : 0);
+  m.unjoinedInstances.set(labels, s.unjoined?.length ?? 0);
   m.consecutiveFailures.set(labels, s.consecutiveFailures ?? 0);
   m.nextRetryTimestamp.set(labels, (parseTimestamp(s.nextRetryTime) ?? 0) / 1000);
 }

@@ -41,7 +41,7 @@ const RESULT_WRITE_ATTEMPTS = 3;
 
 async function callAck(sc: SandboxCapacity, request: ScaleOutRequest, ctx: ExecuteContext): Promise<(capacity: SandboxCapacity) => Outcome> {
   const body = buildScaleOutBody({
-    template: sc.spec.scaleOut, count: request.count, vswitchIds: request.vswitchIds, intentId: request.intentId,
+    template: sc.spec.scaleOut, count: request.count, vswitchIds: request.vswitchIds, intentId: request.intentId, owner: request.ownerTag.value,
     ...(ctx.loginPassword !== undefined ? { loginPassword: ctx.loginPassword } : {}),
   });
   ctx.logger.info('calling ScaleOutCluster', { intentId: request.intentId, count: request.count, vswitchIds: request.vswitchIds });

@@ -63,9 +63,10 @@ async function start(parts: Parts, mode: DemoMode, manifest: string, signal: Abo
   const sim = (parts.sim = await startAckSimulator({ kubeConfig: cp.kubeConfig, ...mode.simulator }));
   view.print(`ACK simulator:  ${sim.url} (AccessKey ${sim.accessKeyId})`);
   signal.throwIfAborted();
-  parts.operator = startOperatorProcess(repoRoot, cp, sim);
+  const object = loadYaml<{ metadata: Resource; spec: { replicas: number; clusterId: string } }>(readFileSync(manifest, 'utf8'));
+  // A new cluster has no Node yet to learn its id from: name the one the example is for.
+  parts.operator = startOperatorProcess(repoRoot, cp, sim, object.spec.clusterId);
   view.print(`operator:       logs in ${parts.operator.logFile}`);
-  const object = loadYaml<{ metadata: Resource; spec: { replicas: number } }>(readFileSync(manifest, 'utf8'));
   const resource = { namespace: object.metadata.namespace, name: object.metadata.name };
   const kubectl = (args: string[], input?: string): Promise<string> => run(cp.assets.kubectl, ['--kubeconfig', cp.kubeconfigPath, ...args], input);
   await kubectl(['create', 'namespace', resource.namespace]);

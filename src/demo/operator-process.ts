@@ -12,14 +12,14 @@ export interface OperatorProcess {
   logFile: string;
 }
 
-export function startOperatorProcess(repoRoot: string, cp: LocalControlPlane, sim: AckSimulator): OperatorProcess {
+export function startOperatorProcess(repoRoot: string, cp: LocalControlPlane, sim: AckSimulator, clusterId: string): OperatorProcess {
   const logFile = join(cp.dir, 'operator.log');
   const log = openSync(logFile, 'a');
   // Port 0: the operator binds free ports and logs them (metricsAddress reads them back). Node
   // with tsx as a loader, not the tsx CLI: that one relays Ctrl-C to its child and SIGKILLs it when
   // the child does not acknowledge within 60 ms, as happens on a busy machine.
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src', 'main.ts'),
-    '--kubeconfig', cp.kubeconfigPath, '--cloud-endpoint', sim.url,
+    '--kubeconfig', cp.kubeconfigPath, '--cloud-endpoint', sim.url, '--cluster-id', clusterId,
     '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '127.0.0.1:0', '--log-level', 'debug'], {
     cwd: repoRoot,
     stdio: ['ignore', log, log],

@@ -24,6 +24,8 @@ export interface OperatorMetrics {
   readyReplicas: Gauge<PerResource>;
   inFlightReplicas: Gauge<PerResource>;
   stalled: Gauge<PerResource>;
+  /** status.unjoined: delivered instances not joined after the grace period (they keep counting). */
+  unjoinedInstances: Gauge<PerResource>;
   /** status.consecutiveFailures: failed calls or tasks in a row, 0 after a success. */
   consecutiveFailures: Gauge<PerResource>;
   /** status.nextRetryTime as Unix seconds; 0 while no retry is scheduled. */
@@ -60,7 +62,7 @@ const RECONCILE_ERROR_KINDS = ['conflict', 'kubernetes', 'cloud', 'internal'] as
 // Bare-metal instances take minutes to boot and join: from 30 s (a fast re-join) to an hour.
 const NODE_READY_BUCKETS = [30, 60, 120, 180, 240, 300, 420, 600, 900, 1200, 1800, 2700, 3600];
 
-function resourceMetrics(registry: Registry): Pick<OperatorMetrics, 'desiredReplicas' | 'liveReplicas' | 'readyReplicas' | 'inFlightReplicas' | 'stalled' | 'consecutiveFailures' | 'nextRetryTimestamp' | 'nodeReadyDuration'> {
+function resourceMetrics(registry: Registry): Pick<OperatorMetrics, 'desiredReplicas' | 'liveReplicas' | 'readyReplicas' | 'inFlightReplicas' | 'stalled' | 'unjoinedInstances' | 'consecutiveFailures' | 'nextRetryTimestamp' | 'nodeReadyDuration'> {
   const perResource = (name: string, help: string): Gauge<PerResource> =>
     new Gauge({ name: PREFIX + name, help, labelNames: ['namespace', 'name'], registers: [registry] });
   return {
@@ -69,6 +71,7 @@ function resourceMetrics(registry: Registry): Pick<OperatorMetrics, 'desiredRepl
     readyReplicas: perResource('ready_replicas', 'Matching Nodes with Ready=True'),
     inFlightReplicas: perResource('in_flight_replicas', 'Nodes requested from ACK that have not joined yet'),
     stalled: perResource('stalled', '1 while the resource has Stalled=True (needs a human), else 0'),
+    unjoinedInstances: perResource('unjoined_instances', 'Instances delivered but not a matching Node after limits.joinGracePeriod: paid for, not serving, still counted'),
     consecutiveFailures: perResource('consecutive_failures', 'status.consecutiveFailures: scale-out calls or tasks that failed in a row (0 after a success)'),
     nextRetryTimestamp: perResource('next_retry_timestamp_seconds', 'status.nextRetryTime as Unix seconds: when a backing-off resource tries again (0 when none is scheduled)'),
     nodeReadyDuration: new Histogram({
@@ -112,7 +115,7 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Operator
 
 /** Drops every per-resource series of a deleted SandboxCapacity. */
 export function forgetResource(m: OperatorMetrics, namespace: string, name: string): void {
-  for (const g of [m.desiredReplicas, m.liveReplicas, m.readyReplicas, m.inFlightReplicas, m.stalled, m.consecutiveFailures, m.nextRetryTimestamp]) {
+  for (const g of [m.desiredReplicas, m.liveReplicas, m.readyReplicas, m.inFlightReplicas, m.stalled, m.unjoinedInstances, m.consecutiveFailures, m.nextRetryTimestamp]) {
     g.remove({ namespace, name });
   }
   m.nodeReadyDuration.remove({ namespace, name });

@@ -46,6 +46,8 @@ export interface SimNodeView {
   state: InstanceState;
   nodeStatus: NodeStatus;
   join: JoinBehaviour;
+  /** It registers with labels other than ACK's (fault node-mislabelled). */
+  mislabelled: boolean;
   errorMessage: string;
   created: string;
 }
@@ -98,6 +100,7 @@ export function nodeView(instance: InstanceRecord): SimNodeView {
     state: instance.state,
     nodeStatus: instance.nodeStatus,
     join: instance.join,
+    mislabelled: instance.labelOverrides !== undefined,
     errorMessage: instance.errorMessage,
     created: iso(instance.createdAt),
   };

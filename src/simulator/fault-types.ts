@@ -14,7 +14,7 @@ export const REQUEST_FAULT_KINDS = [
   'lost-response',
 ] as const;
 export const TASK_FAULT_KINDS = ['task-fail', 'task-stuck'] as const;
-export const NODE_FAULT_KINDS = ['node-not-ready', 'node-never-joins', 'node-disappears'] as const;
+export const NODE_FAULT_KINDS = ['node-not-ready', 'node-never-joins', 'node-disappears', 'node-mislabelled'] as const;
 export const STOCK_FAULT_KINDS = ['no-stock'] as const;
 export const FAULT_KINDS = [...REQUEST_FAULT_KINDS, ...TASK_FAULT_KINDS, ...NODE_FAULT_KINDS, ...STOCK_FAULT_KINDS] as const;
 
@@ -51,6 +51,8 @@ export interface FaultRuleInput {
   failFraction?: number;
   /** Node faults: share of the task's successful nodes affected (default 1 = all). */
   fraction?: number;
+  /** `node-mislabelled`: labels those Nodes register with instead (default: the containerd runtime label). */
+  labels?: Record<string, string>;
   /** `node-disappears`: time after joining at which the node is deleted. */
   afterMs?: number;
   /** `no-stock`: only instances placed in this zone are refused. */

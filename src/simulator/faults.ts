@@ -65,6 +65,7 @@ export function checkFaultRule(input: FaultRuleInput): void {
   checkNumber(input, 'failFraction', 0, 1);
   checkNumber(input, 'fraction', 0, 1);
   checkNumber(input, 'afterMs', 0, 86_400_000);
+  checkLabels(input.labels);
   for (const field of TEXT_FIELDS) {
     checkOptionalString(input, field);
   }
@@ -214,4 +215,10 @@ export class FaultEngine {
     // A certain rule consumes no draw, so adding one does not shift the sequence of the others.
     return probability >= 1 || this.prng.next() < probability;
   }
+}
+
+function checkLabels(labels: unknown): void {
+  if (labels === undefined) return;
+  const values = typeof labels === 'object' && labels !== null && !Array.isArray(labels) ? Object.values(labels) : undefined;
+  if (values === undefined || values.some((v) => typeof v !== 'string')) throw new FaultRuleError('fault labels must map label keys to string values');
 }

@@ -40,6 +40,8 @@ export interface InstanceRecord {
   tags: Record<string, string>;
   taints: NodeTaint[];
   join: JoinBehaviour;
+  /** Labels the Node registers with in place of ACK's own (fault node-mislabelled). */
+  labelOverrides?: Record<string, string>;
   /** Delete the Node this long after it joined ("a node that disappears later"). */
   disappearAfterMs?: number;
   /** Pool instances: when their creation ends, and the error it ends with (a stock-out). */

@@ -57,7 +57,7 @@ export function systemLabels(instance: InstanceRecord, cluster: ClusterRecord): 
   };
 }
 
-/** Tags first, so a tag can never override what ACK itself sets. */
+/** Tags first, so a tag can never override what ACK itself sets; a node-mislabelled fault last. */
 export function nodeLabels(instance: InstanceRecord, cluster: ClusterRecord): Record<string, string> {
-  return { ...tagLabels(instance).labels, ...systemLabels(instance, cluster) };
+  return { ...tagLabels(instance).labels, ...systemLabels(instance, cluster), ...instance.labelOverrides };
 }

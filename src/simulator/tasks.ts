@@ -1,6 +1,7 @@
 // ScaleOutCluster tasks: `running` until their finish time, then `success` or `fail`
 // (ack-api.md §4). A task's instances succeed or fail with it; a partly failed task fails as a whole
 // but keeps the instances that were created.
+import { CONTAINERD_RUNTIME } from './node-labels.js';
 import type { ClusterRecord } from './clusters.js';
 import type { FaultDecision, FaultRule } from './fault-types.js';
 import { affectedCount, createInstances, type InstanceRecord } from './instances.js';
@@ -89,6 +90,8 @@ export function applyNodeRule(instances: readonly InstanceRecord[], rule: FaultR
       instance.join = 'not-ready';
     } else if (rule.kind === 'node-never-joins') {
       instance.join = 'never';
+    } else if (rule.kind === 'node-mislabelled') {
+      instance.labelOverrides = { ...(rule.labels ?? { 'alibabacloud.com/container-runtime': CONTAINERD_RUNTIME }) };
     } else {
       instance.disappearAfterMs = rule.afterMs ?? 30_000;
     }

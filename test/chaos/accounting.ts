@@ -1,7 +1,10 @@
 // The verdict on one run, from ground truth only: ACK's (the simulator's) tasks, the Nodes in the
 // cluster, the task ids the status ever showed, and the controllers' own logs.
 //   needed           = final spec.replicas + nodes ACK reported failed (those have to be bought again)
-//   over-provisioned = nodes requested beyond what was needed, or live Nodes beyond spec.replicas
+//                      + the instances that never became counted Nodes, up to limits.maxUnjoinedNodes
+//                      (the replacements the resource was allowed to buy for them)
+//   over-provisioned = instances ACK created beyond what was needed, joined or not, or counted Nodes
+//                      beyond spec.replicas
 //   lost tasks       = tasks created at ACK whose id never appeared in the status (never adopted or
 //                      followed: their nodes were not counted, which is how nodes get bought twice)
 //   dual-leader calls = ScaleOutCluster calls made by a process while another process led
@@ -13,6 +16,7 @@ export interface RunAccount {
   replicas: number;
   requested: number;
   failed: number;
+  unjoined: number;
   needed: number;
   liveNodes: number;
   overProvisioned: number;
@@ -70,11 +74,12 @@ export async function account(run: ChaosRun): Promise<RunAccount> {
   const replicas = sc.spec.replicas;
   const requested = tasks.reduce((sum, t) => sum + t.count, 0);
   const failed = tasks.reduce((sum, t) => sum + t.failedCount, 0);
-  const needed = replicas + failed;
+  const unjoined = run.unjoinedInstances();
+  const needed = replicas + failed + Math.min(unjoined, run.plan.maxUnjoinedNodes);
   const liveNodes = await run.liveNodes();
   const lostTaskIds = tasks.filter((t) => !run.seenTaskIds.has(t.taskId)).map((t) => t.taskId);
   return {
-    replicas, requested, failed, needed, liveNodes,
+    replicas, requested, failed, unjoined, needed, liveNodes,
     overProvisioned: Math.max(0, requested - needed, liveNodes - replicas),
     lostTasks: lostTaskIds.length,
     lostTaskIds,

@@ -51,7 +51,7 @@ function spec(plan: RunPlan, clusterId: string): Record<string, unknown> {
     nodeSelector: { matchLabels: { 'alibabacloud.com/container-runtime': 'Sandboxed-Container.runv', 'ack.aliyun.com': clusterId } },
     scaleOut: { vswitchIds: ['vsw-aaa', 'vsw-bbb'], instanceTypes: ['ecs.ebmg5s.24xlarge'], keyPair: 'ops-key' },
     credentials: { secretRef: { name: 'ack-credentials' } },
-    limits: { maxNodesPerScaleOut: plan.maxNodesPerScaleOut, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m' },
+    limits: { maxNodesPerScaleOut: plan.maxNodesPerScaleOut, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '3s', maxUnjoinedNodes: plan.maxUnjoinedNodes },
     backoff: { initial: '500ms', max: '3s' },
   };
 }
@@ -80,6 +80,7 @@ export class ChaosRun {
   /** Every task id any status read ever showed. */
   readonly seenTaskIds = new Set<string>();
   watchCuts = 0;
+  recreations = 0;
   private starts = 0;
   private tracking: Promise<void> | undefined;
   private stopTracking = false;
@@ -117,12 +118,52 @@ export class ChaosRun {
       namespace: ns,
       body: { metadata: { name: 'ack-credentials' }, stringData: { accessKeyId: sim.accessKeyId, accessKeySecret: sim.accessKeySecret } },
     }));
-    await retrying(() => run.objects().createNamespacedCustomObject({
-      group: GROUP, version: VERSION, namespace: ns, plural: PLURAL,
-      body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'SandboxCapacity', metadata: { name: RESOURCE_NAME }, spec: spec(plan, clusterId) },
-    }));
+    await run.createResource(plan.initialReplicas);
     run.tracking = run.track();
     return run;
+  }
+
+  private async createResource(replicas: number): Promise<void> {
+    await retrying(() => this.objects().createNamespacedCustomObject({
+      group: GROUP, version: VERSION, namespace: this.ns, plural: PLURAL,
+      body: { apiVersion: `${GROUP}/${VERSION}`, kind: 'SandboxCapacity', metadata: { name: RESOURCE_NAME }, spec: { ...spec(this.plan, this.clusterId), replicas } },
+    }));
+  }
+
+  /**
+   * Deletes the resource and applies it again (Argo CD prune and recreate): annotated to abandon its
+   * requests, or waiting for the finalizer to let go once they ended (abandoning after 90 s).
+   */
+  async recreate(abandon: boolean): Promise<void> {
+    const replicas = (await this.read()).spec.replicas;
+    const annotate = (): Promise<unknown> => retrying(() => this.objects().patchNamespacedCustomObject({
+      group: GROUP, version: VERSION, namespace: this.ns, plural: PLURAL, name: RESOURCE_NAME,
+      body: [{ op: 'add', path: '/metadata/annotations', value: { 'capacity.sandbox.dev/abandon-in-flight': 'true' } }],
+    }));
+    if (abandon) await annotate();
+    await retrying(() => this.objects().deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.ns, plural: PLURAL, name: RESOURCE_NAME }));
+    const deadline = Date.now() + 90_000;
+    let annotated = abandon;
+    while (await this.exists()) {
+      if (!annotated && Date.now() > deadline) {
+        await annotate();
+        annotated = true;
+      }
+      await sleep(250);
+    }
+    this.recreations += 1;
+    await this.createResource(replicas);
+  }
+
+  private async exists(): Promise<boolean> {
+    try {
+      await this.objects().getNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.ns, plural: PLURAL, name: RESOURCE_NAME });
+      return true;
+    } catch (err) {
+      if ((err as { code?: unknown }).code === 404) return false;
+      await sleep(500);
+      return true;
+    }
   }
 
   core(): CoreV1Api {
@@ -139,7 +180,7 @@ export class ChaosRun {
     this.starts += 1;
     const identity = `${this.name}-${this.ns}-c${this.starts}`;
     const child = ControllerProcess.start({
-      kubeconfigPath: this.kubeconfigPath, namespace: this.ns, cloudEndpoint: this.sim.url, identity,
+      kubeconfigPath: this.kubeconfigPath, namespace: this.ns, cloudEndpoint: this.sim.url, clusterId: this.clusterId, identity,
       logFile: join(this.logDir, `${this.name}-${this.ns}.log`),
       ...(this.plan.leaderElection ? { leaderElection: { namespace: this.ns, id: 'sco-chaos' } } : {}),
       // The simulator creates a task as soon as it accepts the call, so a short recovery window is safe
@@ -183,9 +224,16 @@ export class ChaosRun {
     return this.sim.control.listTasks(this.clusterId);
   }
 
+  /** Nodes the resource counts: this cluster's, with the sandbox runtime (mislabelled ones are not). */
   async liveNodes(): Promise<number> {
-    const nodes = await retrying(() => this.core().listNode({ labelSelector: `ack.aliyun.com=${this.clusterId}` }));
+    const selector = `ack.aliyun.com=${this.clusterId},alibabacloud.com/container-runtime=Sandboxed-Container.runv`;
+    const nodes = await retrying(() => this.core().listNode({ labelSelector: selector }));
     return nodes.items.filter((n) => !n.metadata?.deletionTimestamp).length;
+  }
+
+  /** Instances ACK created that never became a Node the resource counts (never joined, or mislabelled). */
+  unjoinedInstances(): number {
+    return (this.sim.control.listNodes(this.clusterId) ?? []).filter((n) => n.join === 'never' || n.mislabelled).length;
   }
 
   /** Cuts the controllers' connections to the API server (watches and requests in flight). */

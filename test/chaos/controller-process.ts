@@ -14,6 +14,8 @@ export interface ControllerProcessOptions {
   namespace: string;
   /** http://127.0.0.1:PORT of the ACK simulator. */
   cloudEndpoint: string;
+  /** The simulated ACK cluster the controller runs in (the shared API server holds Nodes of others too). */
+  clusterId: string;
   /** POD_NAME of the process: its leader-election identity. */
   identity: string;
   /** Log lines are appended to this file. */
@@ -50,7 +52,7 @@ function nodeBinary(): string {
 export function controllerArgs(options: ControllerProcessOptions): string[] {
   const args = [
     '--import', 'tsx', join(REPO_ROOT, 'src', 'main.ts'),
-    '--kubeconfig', options.kubeconfigPath, '--namespace', options.namespace, '--cloud-endpoint', options.cloudEndpoint,
+    '--kubeconfig', options.kubeconfigPath, '--namespace', options.namespace, '--cloud-endpoint', options.cloudEndpoint, '--cluster-id', options.clusterId,
     '--metrics-bind-address', options.metrics === true ? '127.0.0.1:0' : '0', '--health-probe-bind-address', '0', '--log-level', 'debug',
   ];
   if (options.leaderElection) {

@@ -39,6 +39,10 @@ export interface ChaosSummary {
   unexpectedExits: number;
   apiServerRestarts: number;
   watchCuts: number;
+  /** Resources deleted and applied again mid-run. */
+  recreations: number;
+  /** Instances that never became counted Nodes (never joined, or mislabelled). */
+  unjoined: number;
   windows: Partial<Record<KillWindow, number>>;
   results: RunResult[];
 }
@@ -66,7 +70,7 @@ function describeBooks(r: RunResult): string {
   const lost = a.lostTasks > 0 ? ` [${a.lostTaskIds.join(' ')}]` : '';
   const dual = a.dualLeaderCalls > 0 ? `, DUAL-LEADER CALLS ${a.dualLeaderCalls}` : '';
   const exits = a.unexpectedExits > 0 ? `, CONTROLLER DIED ON ITS OWN ${a.unexpectedExits}x` : '';
-  return `requested ${a.requested}, needed ${a.needed} (replicas ${a.replicas} + ${a.failed} failed), nodes ${a.liveNodes}, over ${a.overProvisioned}, lost ${a.lostTasks}${lost}${dual}${exits}`;
+  return `requested ${a.requested}, needed ${a.needed} (replicas ${a.replicas} + ${a.failed} failed + ${a.unjoined} unjoined, at most ${r.plan.maxUnjoinedNodes} replaceable), nodes ${a.liveNodes}, over ${a.overProvisioned}, lost ${a.lostTasks}${lost}${dual}${exits}`;
 }
 
 function isBad(r: RunResult): boolean {
@@ -121,6 +125,8 @@ function summarize(options: ChaosOptions, results: RunResult[], disruptor: ApiSe
     unexpectedExits: sum((r) => r.account?.unexpectedExits ?? 0),
     apiServerRestarts: disruptor.restarts,
     watchCuts: sum((r) => r.watchCuts),
+    recreations: sum((r) => r.recreations),
+    unjoined: sum((r) => r.account?.unjoined ?? 0),
     windows,
     results,
   };
@@ -137,7 +143,7 @@ export async function runChaos(env: ChaosEnvironment, options: ChaosOptions): Pr
     for (let plan = queue.shift(); plan; plan = queue.shift()) {
       options.log(`run ${plan.index} starting: ${describePlan(plan)}`);
       const result = await runOne(plan, env, { logDir: options.logDir, convergeTimeoutMs: options.convergeTimeoutMs, onKill: () => { disruptor.onKill(); } })
-        .catch((err: unknown): RunResult => ({ plan, kills: [], converged: false, watchCuts: 0, seconds: 0, error: String(err) }));
+        .catch((err: unknown): RunResult => ({ plan, kills: [], converged: false, watchCuts: 0, recreations: 0, seconds: 0, error: String(err) }));
       results.push(result);
       options.log(describeResult(result));
     }
@@ -153,5 +159,6 @@ export function detailLines(s: ChaosSummary): string[] {
   return [
     `kill points by where they landed: ${windows || 'none'}`,
     `kube-apiserver restarts: ${s.apiServerRestarts}, watch cuts: ${s.watchCuts}, unconverged runs: ${s.unconverged}, failed runs: ${s.failedRuns}, ScaleOutCluster calls by a non-leader: ${s.dualLeaderCalls}, controllers that died on their own: ${s.unexpectedExits}`,
+    `resources deleted and applied again: ${s.recreations}, instances that never became counted Nodes: ${s.unjoined}`,
   ];
 }

@@ -20,6 +20,7 @@ export interface RunResult {
   converged: boolean;
   account?: RunAccount;
   watchCuts: number;
+  recreations: number;
   seconds: number;
   logFile?: string;
   error?: string;
@@ -100,16 +101,16 @@ export async function runOne(plan: RunPlan, env: ChaosEnvironment, hooks: RunHoo
   const kills: KillPoint[] = [];
   const timers = new Set<NodeJS.Timeout>();
   const run = await ChaosRun.create(plan, env, hooks.logDir);
-  const result: RunResult = { plan, kills, converged: false, watchCuts: 0, seconds: 0, logFile: `${hooks.logDir}/${run.name}-${run.ns}.log` };
+  const result: RunResult = { plan, kills, converged: false, watchCuts: 0, recreations: 0, seconds: 0, logFile: `${hooks.logDir}/${run.name}-${run.ns}.log` };
   try {
     run.startController();
     if (plan.leaderElection) run.startController();
     for (const target of plan.targets) {
       const point = await killOnce(run, target, rng, timers);
-      if (point) {
-        kills.push(point);
-        hooks.onKill?.();
-      }
+      if (!point) continue;
+      kills.push(point);
+      hooks.onKill?.();
+      if (plan.recreateAfterKill === kills.length) await run.recreate(plan.abandonOnRecreate);
     }
     for (const timer of timers) clearTimeout(timer);
     result.converged = await converge(run, hooks.convergeTimeoutMs);
@@ -119,6 +120,7 @@ export async function runOne(plan: RunPlan, env: ChaosEnvironment, hooks: RunHoo
   } finally {
     for (const timer of timers) clearTimeout(timer);
     result.watchCuts = run.watchCuts;
+    result.recreations = run.recreations;
     await run.close().catch((err: unknown) => { result.error ??= `cleanup failed: ${String(err)}`; });
     result.seconds = (Date.now() - started) / 1000;
   }

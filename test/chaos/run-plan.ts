@@ -37,6 +37,12 @@ export interface RunPlan {
   targets: KillTarget[];
   /** --cloud-qps of successive controller starts (cycled). */
   cloudQps: number[];
+  /** limits.maxUnjoinedNodes: room for every instance the storm's node faults can leave unjoined. */
+  maxUnjoinedNodes: number;
+  /** After this many kills the resource is deleted and applied again (undefined: never). */
+  recreateAfterKill?: number;
+  /** That deletion is annotated capacity.sandbox.dev/abandon-in-flight (no wait for the finalizer). */
+  abandonOnRecreate: boolean;
 }
 
 export function runSeed(masterSeed: number, index: number): number {
@@ -71,23 +77,37 @@ export function drawStorm(rng: Rng, slowRecoveryFaults: boolean): FaultRuleInput
     maybe(0.3, () => ({ kind: 'unavailable', action: 'ScaleOutCluster', probability: 0.5, times: 1 }));
   }
   maybe(0.7, () => ({ kind: 'task-fail', probability: rng.between(0.1, 0.5), failFraction: rng.between(0.1, 0.5) }));
+  // Instances that never arrive: they must keep their place, and be replaced only up to maxUnjoinedNodes.
+  maybe(0.35, () => ({ kind: 'node-never-joins', probability: rng.between(0.2, 0.5), fraction: rng.between(0.3, 1), times: 1 }));
+  maybe(0.35, () => ({ kind: 'node-mislabelled', probability: rng.between(0.2, 0.5), fraction: rng.between(0.3, 1), times: 1 }));
   return faults;
+}
+
+/** How many instances the node faults of a storm can leave unjoined at most (each rule fires once, on one task). */
+function unjoinedBound(faults: readonly FaultRuleInput[], maxNodesPerScaleOut: number): number {
+  return faults.filter((f) => f.kind === 'node-never-joins' || f.kind === 'node-mislabelled').length * maxNodesPerScaleOut;
 }
 
 export function drawPlan(masterSeed: number, index: number, options: PlanOptions): RunPlan {
   const seed = runSeed(masterSeed, index);
   const rng = createRng(seed);
   const kills = options.leaderElection ? Math.min(options.kills, 4) : options.kills;
+  const maxNodesPerScaleOut = rng.int(1, 3);
+  const faults = drawStorm(rng, options.slowRecoveryFaults);
+  const recreate = rng.chance(0.4);
   return {
     index,
     seed,
     initialReplicas: rng.int(2, 5),
-    maxNodesPerScaleOut: rng.int(1, 3),
+    maxNodesPerScaleOut,
     maxConcurrentScaleOuts: rng.int(1, 3),
     taskDurationMs: rng.int(600, 3_000),
     joinDelayMs: rng.int(100, 600),
     simSeed: rng.seed(),
-    faults: drawStorm(rng, options.slowRecoveryFaults),
+    faults,
+    maxUnjoinedNodes: unjoinedBound(faults, maxNodesPerScaleOut),
+    ...(recreate ? { recreateAfterKill: rng.int(1, Math.max(1, kills)) } : {}),
+    abandonOnRecreate: rng.chance(0.5),
     leaderElection: options.leaderElection,
     targets: Array.from({ length: kills }, () => rng.pick(KILL_TARGETS)),
     cloudQps: Array.from({ length: kills + 2 }, () => (options.lowQps ? rng.pick([50, 50, 50, 5, 1]) : 50)),
@@ -96,6 +116,7 @@ export function drawPlan(masterSeed: number, index: number, options: PlanOptions
 
 export function describePlan(plan: RunPlan): string {
   const storm = plan.faults.map((f) => `${f.kind}${f.action ? `@${f.action}` : ''}${f.probability === undefined ? '' : `~${f.probability.toFixed(2)}`}`).join(' ');
+  const recreate = plan.recreateAfterKill === undefined ? '' : `; deleted and applied again after kill ${plan.recreateAfterKill}${plan.abandonOnRecreate ? ' (abandoning its requests)' : ''}`;
   return `replicas ${plan.initialReplicas}, ≤${plan.maxNodesPerScaleOut}/call, ${plan.maxConcurrentScaleOuts} concurrent task(s), task ${plan.taskDurationMs} ms, ` +
-    `${plan.leaderElection ? 'two replicas with leader election' : 'one replica'}; storm: ${storm || 'none'}`;
+    `${plan.leaderElection ? 'two replicas with leader election' : 'one replica'}; storm: ${storm || 'none'}${recreate}`;
 }

@@ -2,6 +2,7 @@
 // engine and prints its summary; exits 1 unless 0 nodes were over-provisioned, 0 tasks were lost,
 // every run converged and no non-leader called ScaleOutCluster. See docs/chaos.md.
 import { CoreV1Api } from '@kubernetes/client-node';
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,6 +23,7 @@ const USAGE = `Usage: npm run chaos -- [flags]
   --no-slow-recovery         leave out faults that cost the 2-minute intent recovery window
   --converge-timeout <s>     per run, after the last kill (default 420)
   --log-dir <dir>            controller logs (default: a new folder under the temp dir)
+  --property-runs <n>        generated histories of the pure core checked first (default 1000000; 0 skips)
 `;
 
 function numberFlag(value: string | undefined, fallback: number, name: string): number {
@@ -31,13 +33,23 @@ function numberFlag(value: string | undefined, fallback: number, name: string): 
   return n;
 }
 
-function parseOptions(argv: string[]): ChaosOptions | 'help' {
+/** The property test of the pure core (test/unit/controller/property), with many more histories than npm test runs. */
+function checkProperty(runs: number, seed: number): boolean {
+  if (runs === 0) return true;
+  console.log(`property: ${runs} generated histories of the pure core (seed ${seed})`);
+  const result = spawnSync(join(REPO_ROOT, 'node_modules', '.bin', 'mocha'), ['--config', join(REPO_ROOT, 'test', 'mocharc.property.json')], {
+    cwd: REPO_ROOT, stdio: 'inherit', env: { ...process.env, SCO_PROPERTY_RUNS: String(runs), SCO_PROPERTY_SEED: String(seed) },
+  });
+  return result.status === 0;
+}
+
+function parseOptions(argv: string[]): (ChaosOptions & { propertyRuns: number }) | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
       seed: { type: 'string' }, runs: { type: 'string' }, kills: { type: 'string' }, concurrency: { type: 'string' },
       'leader-every': { type: 'string' }, 'apiserver-restarts': { type: 'string' }, 'no-slow-recovery': { type: 'boolean' },
-      'converge-timeout': { type: 'string' }, 'log-dir': { type: 'string' }, help: { type: 'boolean' },
+      'converge-timeout': { type: 'string' }, 'log-dir': { type: 'string' }, 'property-runs': { type: 'string' }, help: { type: 'boolean' },
     },
     strict: true,
   });
@@ -54,11 +66,12 @@ function parseOptions(argv: string[]): ChaosOptions | 'help' {
     convergeTimeoutMs: numberFlag(values['converge-timeout'], 420, 'converge-timeout') * 1000,
     logDir: values['log-dir'] ?? join(tmpdir(), `sco-chaos-${randomBytes(3).toString('hex')}`),
     log: (line) => { console.log(line); },
+    propertyRuns: numberFlag(values['property-runs'], 1_000_000, 'property-runs'),
   };
 }
 
 async function main(argv: string[]): Promise<number> {
-  let options: ChaosOptions | 'help';
+  let options: (ChaosOptions & { propertyRuns: number }) | 'help';
   try {
     options = parseOptions(argv);
   } catch (err) {
@@ -70,6 +83,10 @@ async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const started = Date.now();
+  if (!checkProperty(options.propertyRuns, options.seed)) {
+    console.log('chaos: the property of the pure core failed (the shrunk history and its replay are above); not starting the process runs');
+    return 1;
+  }
   const controlPlane: LocalControlPlane = await startLocalControlPlane(locateAssets(REPO_ROOT));
   const stop = async (): Promise<void> => { await controlPlane.stop(); };
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, () => { void stop().finally(() => process.exit(130)); });

@@ -10,7 +10,9 @@
 //   Stalled      when the Stalled condition becomes True or changes reason/message;
 //   SurplusNodes when a surplus appears or its size changes (compared with the previous status of the same
 //                generation; a spec change reports it again once);
-//   DryRun       when the dry-run would-be request changes (reason or count).
+//   DryRun       when the dry-run would-be request changes (reason or count);
+//   OverlappingSelector when status.overlapping changes to a non-empty list.
+// InstancesUnjoined comes with the lookup that diagnosed the instance (counting.ts foldUnjoinedLookups).
 // TaskTimedOut comes from tasks.ts, the cloud-outcome Events from outcomes.ts and recovery.ts.
 import type { Condition, SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
 import { ConditionType, EventReason, Reason } from './reasons.js';
@@ -106,7 +108,19 @@ export interface PlanEventFacts {
 }
 
 export function planEvents(previous: SandboxCapacityStatus, next: SandboxCapacityStatus, facts: PlanEventFacts): PlannedEvent[] {
-  return [...stalledEvents(previous.conditions, next.conditions), ...surplusEvents(previous, next, facts), ...dryRunEvents(previous, facts.verdict)];
+  return [
+    ...stalledEvents(previous.conditions, next.conditions),
+    ...surplusEvents(previous, next, facts),
+    ...dryRunEvents(previous, facts.verdict),
+    ...overlapEvents(previous, next),
+  ];
+}
+
+function overlapEvents(previous: SandboxCapacityStatus, next: SandboxCapacityStatus): PlannedEvent[] {
+  const now = next.overlapping ?? [];
+  if (now.length === 0 || now.join(',') === (previous.overlapping ?? []).join(',')) return [];
+  const message = `nodeSelector may select the same Nodes as ${now.join(', ')} (same cluster): the resource created first counts them, the others request nothing until the selectors are disjoint`;
+  return [{ type: 'Warning', reason: EventReason.OverlappingSelector, message }];
 }
 
 function surplusEvents(previous: SandboxCapacityStatus, next: SandboxCapacityStatus, { generation, desired }: PlanEventFacts): PlannedEvent[] {

@@ -9,6 +9,8 @@
 //                       Cluster busy while one of our own tasks runs sets no timer: the next request
 //                       waits for that task to end (the plan's busy-with-own-task hold), and says so
 //   unknown outcome   → stays Requesting, to be recovered from the cluster's task list; no backoff
+//   a capacity failure (out of stock) marks the request's vSwitch out of stock (zones.ts); while another
+//                       listed vSwitch is in stock there is no backoff: the next request goes there
 // DescribeTaskInfo of a Running or TimedOut record:
 //   still running     → instanceIds refreshed (nodes a running task already delivered), no Event
 //   success           → Succeeded; entries with another status failed, nodes without an entry are
@@ -16,10 +18,11 @@
 //                       consecutiveFailures reset; Event ScaleOutSucceeded
 //   fail/failed/canceled → Failed; every node without a success entry failed; a failure for backoff
 //                       unless already backed off; Events ScaleOutFailed (+ BackingOff). The next plan
-//                       requests only what is still missing.
+//                       requests only what is still missing. A capacity error marks the vSwitch out of
+//                       stock as above.
 // Terminal answers record completionTime (when we observed it), instanceIds and failedCount.
 import type { SandboxCapacity, SandboxCapacityStatus, TaskRecord } from '../../api/sandbox-capacity.js';
-import type { CloudErrorInfo } from '../../cloud/ack-api.js';
+import type { CloudErrorInfo, CloudErrorKind } from '../../cloud/ack-api.js';
 import { refreshConditions, stalledEvents } from './conditions.js';
 import { backoffMessage, delayPolicyFor, describeCloudError, registerFailure, resetFailures, stallMessage, stallReasonFor } from './failures.js';
 import { EventReason, Reason } from './reasons.js';
@@ -28,6 +31,7 @@ import { settingsOf } from './settings.js';
 import { busyWithOwnTaskMessage } from './scale-out-cluster.js';
 import { classifyAckTaskState, findByIntent, replaceRecord, runningTaskLabels } from './tasks.js';
 import { formatDuration, toEpochMs, toTimestamp } from './time.js';
+import { inStock, markOutOfStock } from './zones.js';
 import type { Instant, Outcome, PlannedEvent, Random, Verdict } from './types.js';
 
 export interface AcceptedIds {
@@ -40,6 +44,8 @@ export interface TaskInfo {
   state?: string;
   taskResult?: readonly { data?: string; status?: string }[];
   error?: { code?: string; message?: string };
+  /** The error code's kind, as the shell's classifier sees it (capacity: out of stock). */
+  errorKind?: CloudErrorKind;
 }
 
 function requestingRecord(capacity: SandboxCapacity, intentId: string): TaskRecord | undefined {
@@ -76,7 +82,44 @@ export function recordScaleOutFailed(capacity: SandboxCapacity, intentId: string
   const withRecord: SandboxCapacityStatus = { ...status, tasks, inFlightReplicas: Math.max(0, (status.inFlightReplicas ?? 0) - record.count) };
   const ownRunning = info.kind === 'clusterBusy' ? runningTaskLabels(tasks) : [];
   if (ownRunning.length > 0) return waitForOwnTask(capacity, withRecord, { running: ownRunning, cause, nowMs });
+  if (info.kind === 'capacity') return refuseForLackOfStock(capacity, withRecord, { record, info, cause, nowMs, random });
   return backOff(capacity, withRecord, { info, cause, nowMs, random });
+}
+
+/** Out of stock: that vSwitch is skipped; with another in stock there is no backoff, the next request goes there. */
+function refuseForLackOfStock(
+  capacity: SandboxCapacity,
+  withRecord: SandboxCapacityStatus,
+  { record, info, cause, nowMs, random }: { record: TaskRecord; info: CloudErrorInfo; cause: string; nowMs: number; random: Random },
+): Outcome {
+  const stock = markStockOut(capacity, withRecord, record, info.code, nowMs);
+  if (stock === undefined) return backOff(capacity, withRecord, { info, cause, nowMs, random });
+  if (stock.elsewhere.length > 0) {
+    const verdict: Verdict = { action: 'Wait', reason: Reason.OutOfStock, message: stock.event.message };
+    return finishRefusal(capacity, capacity.status ?? {}, stock.status, { verdict, events: [{ type: 'Warning', reason: EventReason.ScaleOutFailed, message: cause }, stock.event], nowMs });
+  }
+  const backedOff = backOff(capacity, stock.status, { info, cause, nowMs, random });
+  return { ...backedOff, events: [...backedOff.events, stock.event] };
+}
+
+interface StockOut {
+  status: SandboxCapacityStatus;
+  /** Listed vSwitches still in stock. */
+  elsewhere: string[];
+  event: PlannedEvent;
+}
+
+/** A capacity failure of a one-vSwitch request: that vSwitch is skipped for spec.backoff.max. */
+function markStockOut(capacity: SandboxCapacity, status: SandboxCapacityStatus, record: TaskRecord, code: string, nowMs: number): StockOut | undefined {
+  const [vswitchId, ...more] = record.vswitchIds ?? [];
+  if (vswitchId === undefined || more.length > 0) return undefined;
+  const zone = status.vswitchZones?.[vswitchId];
+  const untilMs = nowMs + settingsOf(capacity.spec).settings.backoff.maxMs;
+  const marks = markOutOfStock(status.outOfStock, zone === undefined ? { vswitchId, code } : { vswitchId, zone, code }, nowMs, untilMs);
+  const elsewhere = inStock(capacity.spec.scaleOut.vswitchIds, marks, nowMs);
+  const where = `${vswitchId}${zone === undefined ? '' : ` (${zone})`} is out of stock (${code}), skipped until ${toTimestamp(Math.ceil(untilMs / 1000) * 1000)}`;
+  const message = elsewhere.length > 0 ? `${where}: the next request goes to ${elsewhere.join(', ')}` : `${where}: every listed vSwitch is out of stock`;
+  return { status: { ...status, outOfStock: marks }, elsewhere, event: { type: 'Warning', reason: EventReason.OutOfStock, message } };
 }
 
 /** A refusal that time heals (or a human: stalls): the backoff of failures.ts, and the Events that say so. */
@@ -151,8 +194,20 @@ export function foldTaskInfo(capacity: SandboxCapacity, taskId: string, info: Ta
   const message = applied.record.message ?? '';
   if (applied.transition === 'progress') return { status: updated, events: [] };
   if (applied.transition === 'succeeded') return { status: resetFailures(updated), events: [{ type: 'Normal', reason: EventReason.ScaleOutSucceeded, message }] };
-  const events: PlannedEvent[] = [{ type: 'Warning', reason: EventReason.ScaleOutFailed, message }];
-  const registration = registerFailure(updated, { kind: 'exponential' }, settingsOf(capacity.spec).settings.backoff, nowMs, random);
+  return foldTaskFailure(capacity, updated, { record: applied.record, info, nowMs, random });
+}
+
+/** A failed task: backoff, unless it failed for lack of stock and another listed vSwitch has some. */
+function foldTaskFailure(
+  capacity: SandboxCapacity,
+  updated: SandboxCapacityStatus,
+  { record, info, nowMs, random }: { record: TaskRecord; info: TaskInfo; nowMs: number; random: Random },
+): Outcome {
+  const events: PlannedEvent[] = [{ type: 'Warning', reason: EventReason.ScaleOutFailed, message: record.message ?? '' }];
+  const stock = info.errorKind === 'capacity' ? markStockOut(capacity, updated, record, info.error?.code ?? 'capacity', nowMs) : undefined;
+  if (stock !== undefined) events.push(stock.event);
+  if (stock !== undefined && stock.elsewhere.length > 0) return { status: stock.status, events };
+  const registration = registerFailure(stock?.status ?? updated, { kind: 'exponential' }, settingsOf(capacity.spec).settings.backoff, nowMs, random);
   if (registration.delayMs !== undefined) {
     events.push({ type: 'Normal', reason: EventReason.BackingOff, message: `waiting ${formatDuration(registration.delayMs)} before requesting the missing nodes again` });
   }

@@ -1,7 +1,9 @@
 // The planner: one pure function from (resource with its previous status, observed Nodes, the cloud's
-// answers already folded in, now) to a Decision — the complete next status, the Events of the
-// transitions it saw, at most one request to make, and when to look again. It runs once per reconcile.
-//   1. observe: settings, live counts, the backend's ledger (what is in flight, unresolved, held);
+// answers already folded in, the operator's cluster and the other resources' selectors, now) to a
+// Decision — the complete next status, the Events of the transitions it saw, at most one request to
+// make, and when to look again. It runs once per reconcile.
+//   1. observe: settings, live counts, the backend's ledger (what is in flight, unresolved, unjoined,
+//      held), minus the unjoined places written off under limits.maxUnjoinedNodes;
 //   2. decide: the ordered rules of verdict.ts over those facts;
 //   3. size: a ScaleOut verdict's request — placed by the backend, capped by maxNodesPerScaleOut and
 //      the in-flight headroom, and only whole (room for less than a whole request waits for joins);
@@ -9,14 +11,15 @@
 // It is backend-neutral: everything about how requests are recorded and followed is the Ledger's.
 import type { SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
 import { buildConditions, findCondition, planEvents } from './conditions.js';
-import { countNodes, type NodeCounts } from './counting.js';
+import { accountUnjoined, countNodes, type NodeCounts, type UnjoinedAccount } from './counting.js';
 import { activeCloudStall, backoffMessage, isBackingOff, isStallLiftedBySpecChange } from './failures.js';
 import { selectorToString } from './nodes.js';
+import { clusterProblem, overlapProblem } from './ownership.js';
 import { ConditionType, Reason } from './reasons.js';
 import { scaleOutClusterLedger } from './scale-out-cluster.js';
 import { nextRequeueMs } from './schedule.js';
 import { settingsOf, type Settings } from './settings.js';
-import { lastFailureMessage } from './tasks.js';
+import { isUnfinished, lastFailureMessage, taskLabel } from './tasks.js';
 import { toEpochMs, toTimestamp } from './time.js';
 import type { Decision, Ledger, PlanInput, RequestShape, Verdict } from './types.js';
 import { decide, shortfallOf, type DecisionFacts } from './verdict.js';
@@ -28,6 +31,9 @@ interface Observation {
   problem?: string;
   counts: NodeCounts;
   ledger: Ledger;
+  unjoined: UnjoinedAccount;
+  /** Nodes in flight as the rules count them: the ledger's, less the unjoined places written off. */
+  inFlight: number;
   /** Previous status with an expired or lifted nextRetryTime cleared. */
   backoffStatus: SandboxCapacityStatus;
 }
@@ -39,7 +45,7 @@ export function plan(input: PlanInput): Decision {
   const { nowMs, generation, ledger } = observed;
   const request: RequestShape | undefined = verdict.action === 'ScaleOut' ? { count: verdict.count ?? 0, targets: verdict.targets ?? [] } : undefined;
   const committed = ledger.commit(observed.backoffStatus, request, input.random);
-  const status = buildStatus(input.capacity, observed, { base: committed.status, verdict, inFlight: ledger.inFlight + (request?.count ?? 0) });
+  const status = buildStatus(input, observed, { base: committed.status, verdict, inFlight: observed.inFlight + (request?.count ?? 0) });
   const previous = input.capacity.status ?? {};
   const decision: Decision = {
     status,
@@ -62,12 +68,16 @@ function observe(input: PlanInput): Observation {
   const { capacity } = input;
   const generation = capacity.metadata.generation ?? 0;
   const { settings, problem } = settingsOf(capacity.spec);
+  const ledger = ledgerFor(input, settings, nowMs);
+  const unjoined = accountUnjoined(ledger.unjoined, capacity.status?.unjoined, settings.maxUnjoinedNodes);
   const observation: Observation = {
     nowMs,
     generation,
     settings,
     counts: countNodes(input.nodes),
-    ledger: ledgerFor(input, settings, nowMs),
+    ledger,
+    unjoined,
+    inFlight: Math.max(0, ledger.inFlight - unjoined.writtenOff),
     backoffStatus: normalizeBackoff(capacity.status ?? {}, generation, nowMs),
   };
   if (problem !== undefined) observation.problem = problem;
@@ -88,7 +98,7 @@ function normalizeBackoff(previous: SandboxCapacityStatus, generation: number, n
 function gatherFacts(input: PlanInput, observed: Observation): DecisionFacts {
   const { spec } = input.capacity;
   const { ledger } = observed;
-  const base = { desired: spec.replicas, replicas: observed.counts.replicas, inFlight: ledger.inFlight };
+  const base = { desired: spec.replicas, replicas: observed.counts.replicas, inFlight: observed.inFlight };
   const facts: DecisionFacts = {
     ...base,
     readyReplicas: observed.counts.readyReplicas,
@@ -96,10 +106,11 @@ function gatherFacts(input: PlanInput, observed: Observation): DecisionFacts {
     inFlightLabels: ledger.inFlightLabels,
     paused: spec.paused,
     dryRun: input.dryRun === true,
-    unresolved: ledger.unresolved,
   };
+  if (ledger.unresolved !== undefined) facts.unresolved = ledger.unresolved;
   if (input.blocked !== undefined) facts.blocked = input.blocked;
   if (observed.problem !== undefined) facts.invalidSpec = observed.problem;
+  addGuards(facts, input, observed);
   const stall = activeCloudStall(observed.backoffStatus, observed.generation, observed.nowMs);
   if (stall !== undefined) facts.cloudStall = stall;
   const backoff = stall === undefined ? (backoffFact(input.capacity, observed) ?? ledger.hold) : undefined;
@@ -107,6 +118,20 @@ function gatherFacts(input: PlanInput, observed: Observation): DecisionFacts {
   const request = shortfallOf(base) > 0 ? sizeRequest(observed, shortfallOf(base)) : undefined;
   if (request !== undefined) facts.request = request;
   return facts;
+}
+
+/** The facts behind rules 3–6 and 12 of verdict.ts: where a purchase could be wasted. */
+function addGuards(facts: DecisionFacts, input: PlanInput, { ledger, unjoined }: Observation): void {
+  const { capacity } = input;
+  const cluster = clusterProblem(capacity, input.cluster);
+  if (cluster !== undefined) facts.cluster = cluster;
+  const overlap = overlapProblem(capacity, input.overlaps);
+  if (overlap !== undefined) facts.overlap = overlap;
+  if (capacity.metadata.deletionTimestamp !== undefined) {
+    facts.deleting = { holding: (capacity.status?.tasks ?? []).filter((record) => isUnfinished(record.state)).map(taskLabel) };
+  }
+  if (unjoined.held !== undefined) facts.unjoined = unjoined.held;
+  if (ledger.outOfStock !== undefined) facts.outOfStock = { message: ledger.outOfStock.message };
 }
 
 function backoffFact(capacity: SandboxCapacity, { backoffStatus, nowMs }: Observation): DecisionFacts['backoff'] {
@@ -118,11 +143,11 @@ function backoffFact(capacity: SandboxCapacity, { backoffStatus, nowMs }: Observ
 }
 
 /** The request that would be made now: placed by the backend, count capped by both limits, whole or nothing. */
-function sizeRequest({ ledger, settings }: Observation, shortfall: number): RequestShape | undefined {
+function sizeRequest({ ledger, settings, inFlight }: Observation, shortfall: number): RequestShape | undefined {
   const placement = ledger.place(shortfall);
   if (placement === undefined) return undefined;
   const { maxInFlightNodes, maxNodesPerScaleOut } = settings;
-  const headroom = Math.max(0, maxInFlightNodes - ledger.inFlight);
+  const headroom = Math.max(0, maxInFlightNodes - inFlight);
   const wanted = Math.min(placement.allocation, maxNodesPerScaleOut, maxInFlightNodes);
   // Only whole requests: while nodes join one by one, each freed slot would otherwise become a
   // request of its own (20 joins → 20 one-node ScaleOutCluster calls, each an ACK task).
@@ -136,7 +161,8 @@ interface StatusParts {
   inFlight: number;
 }
 
-function buildStatus(capacity: SandboxCapacity, observed: Observation, { base, verdict, inFlight }: StatusParts): SandboxCapacityStatus {
+function buildStatus(input: PlanInput, observed: Observation, { base, verdict, inFlight }: StatusParts): SandboxCapacityStatus {
+  const { capacity } = input;
   const { counts, generation, nowMs } = observed;
   const lastDecision = { action: verdict.action, reason: verdict.reason, message: verdict.message, ...(verdict.count === undefined ? {} : { count: verdict.count }) };
   const facts = { desired: capacity.spec.replicas, replicas: counts.replicas, readyReplicas: counts.readyReplicas, verdict, generation };
@@ -153,5 +179,10 @@ function buildStatus(capacity: SandboxCapacity, observed: Observation, { base, v
     conditions: buildConditions(capacity.status?.conditions, facts, nowMs),
   };
   if (verdict.action === 'ScaleOut') status.lastScaleOutTime = toTimestamp(nowMs);
+  const overlapping = [...(input.overlaps?.older ?? []), ...(input.overlaps?.newer ?? [])];
+  if (overlapping.length > 0) status.overlapping = overlapping;
+  else delete status.overlapping;
+  if (observed.unjoined.entries.length > 0) status.unjoined = observed.unjoined.entries;
+  else delete status.unjoined;
   return status;
 }

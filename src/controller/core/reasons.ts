@@ -20,6 +20,10 @@ export const Reason = {
   BackingOff: 'BackingOff',
   ClusterBusy: 'ClusterBusy',
   InFlightLimit: 'InFlightLimit',
+  /** Every listed vSwitch failed its last request for lack of capacity; retried at the earliest `until`. */
+  OutOfStock: 'OutOfStock',
+  /** metadata.deletionTimestamp is set: nothing new is requested; the finalizer waits for requests in flight. */
+  Deleting: 'Deleting',
   Paused: 'Paused',
   DryRun: 'DryRun',
   NotStalled: 'NotStalled',
@@ -32,6 +36,17 @@ export const Reason = {
   PermissionDenied: 'PermissionDenied',
   AuthenticationFailed: 'AuthenticationFailed',
   ClusterNotFound: 'ClusterNotFound',
+  // Stalls that protect the bill: the operator cannot tell, so it stops buying and says why
+  /** Delivered instances became Nodes that spec.nodeSelector does not select. */
+  NodeSelectorMismatch: 'NodeSelectorMismatch',
+  /** Delivered instances never became Nodes (kubelet or bootstrap failure). */
+  NodesNotRegistered: 'NodesNotRegistered',
+  /** spec.clusterId is not the cluster whose Nodes this operator watches. */
+  ClusterMismatch: 'ClusterMismatch',
+  /** The operator cannot tell which cluster it runs in (no --cluster-id, Nodes disagree or carry none). */
+  ClusterUnknown: 'ClusterUnknown',
+  /** An older resource of the same cluster may select the same Nodes. */
+  OverlappingSelector: 'OverlappingSelector',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -48,5 +63,13 @@ export const EventReason = {
   Stalled: 'Stalled',
   /** Dry-run only: what would have been requested (emitted when that changes). */
   DryRun: 'DryRun',
+  /** Delivered instances have not joined after the grace period (emitted when that set changes). */
+  InstancesUnjoined: 'InstancesUnjoined',
+  /** Another resource's selector may pick the same Nodes (emitted when the overlap changes). */
+  OverlappingSelector: 'OverlappingSelector',
+  /** A vSwitch answered with a capacity failure and is skipped for a while. */
+  OutOfStock: 'OutOfStock',
+  /** A deleted resource let go of requests still in flight (annotation capacity.sandbox.dev/abandon-in-flight). */
+  InFlightAbandoned: 'InFlightAbandoned',
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];

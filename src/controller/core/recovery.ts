@@ -22,11 +22,12 @@
 //             task a last chance to show up before anything is requested again. Events IntentAbandoned
 //             (+ BackingOff)
 //   wait    → unchanged
-import { INTENT_TAG_KEY, type SandboxCapacity, type TaskRecord } from '../../api/sandbox-capacity.js';
+import { INTENT_TAG_KEY, OWNER_TAG_KEY, type SandboxCapacity, type TaskRecord } from '../../api/sandbox-capacity.js';
 import { registerFailure } from './failures.js';
 import { EventReason } from './reasons.js';
 import { settingsOf } from './settings.js';
-import { SCALE_OUT_TASK_TYPE, findByIntent, replaceRecord } from './tasks.js';
+import { applyTaskInfo, type TaskInfo } from './outcomes.js';
+import { SCALE_OUT_TASK_TYPE, findByIntent, ownerTagValue, replaceRecord } from './tasks.js';
 import { formatDuration, parseTimestamp, toEpochMs, toTimestamp } from './time.js';
 import type { Instant, Outcome, PlannedEvent, Random } from './types.js';
 
@@ -153,4 +154,64 @@ export function recoverIntent(
     events.push({ type: 'Normal', reason: EventReason.BackingOff, message: `waiting ${formatDuration(registration.delayMs)} before requesting again` });
   }
   return { status: registration.status, events };
+}
+
+// ---- The first look of a new or re-created resource ------------------------------------------
+// A resource without status.ledgerCheckedAt (new, or deleted and applied again: Argo CD prune and
+// recreate, kubectl replace --force, a restore) reads ACK's task list before it requests anything.
+// Every scale-out task carrying its owner tag (namespace.name) and not on record is adopted: one still
+// running as Running (its nodes count in flight), one already ended as Succeeded/Failed with its
+// instances (they count until they join). Then ledgerCheckedAt is set. Event TaskAdopted per task.
+
+/** A task of the cluster's list with what DescribeTaskInfo said of it (parameters, and results when it ended). */
+export interface OwnTaskCandidate extends ClusterTask {
+  result?: TaskInfo;
+}
+
+export function adoptOwnTasks(capacity: SandboxCapacity, candidates: readonly OwnTaskCandidate[], now: Instant): Outcome {
+  const status = capacity.status ?? {};
+  const nowMs = toEpochMs(now);
+  const owner = ownerTagValue(capacity);
+  const recorded = new Set((status.tasks ?? []).flatMap((r) => [r.taskId, r.intentId]));
+  const adopted: TaskRecord[] = [];
+  const events: PlannedEvent[] = [];
+  for (const task of candidates) {
+    if (task.taskType !== SCALE_OUT_TASK_TYPE || tagOf(task, OWNER_TAG_KEY) !== owner || recorded.has(task.taskId)) continue;
+    const intentId = tagOf(task, INTENT_TAG_KEY) ?? `adopted-${task.taskId}`;
+    if (recorded.has(intentId)) continue;
+    const record = adoptedRecord(task, intentId, nowMs);
+    adopted.push(record);
+    events.push({ type: 'Normal', reason: EventReason.TaskAdopted, message: `adopted task ${task.taskId} (owner tag ${owner}: requested before this resource was re-created): ${record.count} nodes, ${record.state}` });
+  }
+  return { status: { ...status, tasks: [...adopted, ...(status.tasks ?? [])], ledgerCheckedAt: toTimestamp(nowMs) }, events };
+}
+
+function adoptedRecord(task: OwnTaskCandidate, intentId: string, nowMs: number): TaskRecord {
+  const count = Math.max(1, Math.floor(Number(task.parameters?.count ?? 1)) || 1);
+  const vswitches = task.parameters?.vswitch_ids;
+  const running: TaskRecord = {
+    intentId,
+    taskId: task.taskId,
+    count,
+    ...(Array.isArray(vswitches) ? { vswitchIds: vswitches.filter((v): v is string => typeof v === 'string') } : {}),
+    state: 'Running',
+    startTime: toTimestamp(parseTimestamp(task.created) ?? nowMs),
+    message: `adopted task ${task.taskId}`,
+  };
+  if (task.result === undefined) return running;
+  // Ended before we looked: its completion is no later than now, and its join grace counts from its
+  // creation (the safe side: instances long gone are looked up, and released, at once).
+  const ended = applyTaskInfo(running, task.result, nowMs).record;
+  return { ...ended, completionTime: running.startTime };
+}
+
+/** A tag's value in a task's parameters, or undefined. */
+function tagOf(task: ClusterTask, key: string): string | undefined {
+  const tags = task.parameters?.tags;
+  if (Array.isArray(tags)) {
+    const entry = (tags as unknown[]).map(asTag).find((tag) => tag.key === key && typeof tag.value === 'string');
+    return entry?.value as string | undefined;
+  }
+  const value = typeof tags === 'object' && tags !== null ? (tags as Record<string, unknown>)[key] : undefined;
+  return typeof value === 'string' ? value : undefined;
 }

@@ -4,7 +4,11 @@
 //   polls      → Running/TimedOut records whose poll interval has passed since their last poll (never
 //                polled by this process: counted from startTime; brought forward once per interval when
 //                more matching Nodes appear, since a join may mean a task delivered);
-//   recoveries → every intent still Requesting (its outcome is unknown until found in ACK's task list).
+//   recoveries → every intent still Requesting (its outcome is unknown until found in ACK's task list);
+//   first look → a resource short of nodes that never read ACK's task list (new, or deleted and applied
+//                again): its earlier incarnation's tasks, found by the owner tag, are adopted first;
+//   unjoined   → instances past their join grace period, looked up in ACK (DescribeClusterNodes: still
+//                there? which Node?) and in Kubernetes (that Node's labels), at most every UNJOINED_RECHECK_MS.
 //
 // When to reconcile again at the latest (watch events may bring it earlier):
 //   a scale-out just decided   → REQUEUE_AFTER_PARTIAL_SCALE_OUT_MS if part of the shortfall is still
@@ -15,9 +19,12 @@
 //   backoff / stall            → nextRetryTime;
 //   a precondition reported unmet (PlanInput.blocked) → BLOCKED_RECHECK_MS.
 // The earliest wins; undefined when nothing is pending (the periodic resync still runs).
-import type { SandboxCapacityStatus, TaskRecord } from '../../api/sandbox-capacity.js';
+import type { SandboxCapacity, SandboxCapacityStatus, TaskRecord } from '../../api/sandbox-capacity.js';
+import { countNodes, joinedInstanceIds, unjoinedOf } from './counting.js';
+import { settingsOf } from './settings.js';
 import { isPollable } from './tasks.js';
 import { parseTimestamp } from './time.js';
+import type { ObservedNode } from './types.js';
 
 /** Poll a running task this often: bare-metal scale-outs take minutes, 10 s keeps status fresh at little cost. */
 export const POLL_RUNNING_MS = 10_000;
@@ -35,24 +42,55 @@ export const RECOVERY_RECHECK_MS = 10_000;
 export const BLOCKED_RECHECK_MS = 60_000;
 /** Look again this soon after a scale-out when part of the shortfall is still unrequested (split requests). */
 export const REQUEUE_AFTER_PARTIAL_SCALE_OUT_MS = 1_000;
+/** Look up unjoined instances in ACK and Kubernetes this often: notice a release or a registration. */
+export const UNJOINED_RECHECK_MS = 30_000;
 
 /** The cloud reads one reconcile makes before it plans. */
 export interface CloudWork {
   pollTaskIds: string[];
   recoverIntentIds: string[];
+  /** Read ACK's task list for tasks carrying this resource's owner tag, and adopt them. */
+  firstLook: boolean;
+  /** Unjoined instances (ids) to look up in ACK and Kubernetes. */
+  unjoinedInstanceIds: string[];
 }
 
-/** What is due from the cloud now (see the rule at the top of this file); empty lists when nothing is. */
-export function dueCloudWork(status: SandboxCapacityStatus | undefined, lastPolled: ReadonlyMap<string, number>, nowMs: number): CloudWork {
-  const tasks = status?.tasks ?? [];
+/** What the shell remembers of earlier reads, to pace them. */
+export interface ReadMemory {
+  lastPolled: ReadonlyMap<string, number>;
+  unjoinedCheckedAt?: number;
+}
+
+/**
+ * What is due from the cloud now (see the rule at the top of this file); empty when nothing is. A
+ * paused resource, or an operator in dry run, takes no first look: "nothing is called" holds for them
+ * (a first look only guards a purchase, which they will not make).
+ */
+export function dueCloudWork(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: ReadMemory, nowMs: number, dryRun = false): CloudWork {
+  const tasks = capacity.status?.tasks ?? [];
+  const checkDue = memory.unjoinedCheckedAt === undefined || nowMs - memory.unjoinedCheckedAt >= UNJOINED_RECHECK_MS;
   return {
-    pollTaskIds: tasks.filter((record) => isPollable(record) && isPollDue(record, lastPolled.get(record.taskId ?? ''), nowMs)).map((record) => record.taskId ?? ''),
+    pollTaskIds: tasks.filter((record) => isPollable(record) && isPollDue(record, memory.lastPolled.get(record.taskId ?? ''), nowMs)).map((record) => record.taskId ?? ''),
     recoverIntentIds: tasks.filter((record) => record.state === 'Requesting').map((record) => record.intentId),
+    firstLook: !dryRun && !capacity.spec.paused && needsFirstLook(capacity, nodes),
+    unjoinedInstanceIds: checkDue ? unjoinedInstanceIds(capacity, nodes, nowMs) : [],
   };
 }
 
+/** A resource that never read ACK's task list and would buy: it must look for its earlier tasks first. */
+export function needsFirstLook(capacity: SandboxCapacity, nodes: readonly ObservedNode[]): boolean {
+  return capacity.status?.ledgerCheckedAt === undefined && capacity.spec.replicas > countNodes(nodes).replicas;
+}
+
+function unjoinedInstanceIds(capacity: SandboxCapacity, nodes: readonly ObservedNode[], nowMs: number): string[] {
+  const joined = joinedInstanceIds(nodes);
+  const { joinGraceMs } = settingsOf(capacity.spec).settings;
+  const ids = (capacity.status?.tasks ?? []).flatMap((record) => unjoinedOf(record, joined, joinGraceMs, nowMs)).map((place) => place.instanceId);
+  return [...new Set(ids.filter((id) => id !== ''))];
+}
+
 export function hasCloudWork(work: CloudWork): boolean {
-  return work.pollTaskIds.length > 0 || work.recoverIntentIds.length > 0;
+  return work.pollTaskIds.length > 0 || work.recoverIntentIds.length > 0 || work.firstLook || work.unjoinedInstanceIds.length > 0;
 }
 
 /** Tasks whose poll is brought forward now that more Nodes match: those not brought forward within EARLY_POLL_MIN_GAP_MS. */

@@ -15,6 +15,8 @@ export interface Settings {
   maxInFlightNodes: number;
   taskTimeoutMs: number;
   joinGraceMs: number;
+  /** Unjoined instances that may be written off and bought again (0: none). */
+  maxUnjoinedNodes: number;
   backoff: BackoffSettings;
 }
 
@@ -55,6 +57,7 @@ export function readSettings(spec: SandboxCapacitySpec): SettingsResult {
     maxInFlightNodes: Math.max(1, Math.floor(spec.limits.maxInFlightNodes)),
     taskTimeoutMs,
     joinGraceMs,
+    maxUnjoinedNodes: Math.max(0, Math.floor(spec.limits.maxUnjoinedNodes)),
     backoff: { initialMs, maxMs: Math.max(initialMs, maxMs) },
   };
   return problems.length === 0 ? { settings } : { settings, problem: problems.join('; ') };

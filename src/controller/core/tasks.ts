@@ -6,7 +6,8 @@
 // A record is unfinished while it may still deliver nodes (Requesting, Running, TimedOut); unfinished
 // records and finished ones still awaiting joins are never pruned from the bounded history.
 // Statuses written by v0.1 spell states differently (LEGACY_TASK_STATES): withCurrentSpellings reads them.
-import { INTENT_TAG_KEY, LEGACY_TASK_STATES, type SandboxCapacity, type TaskRecord, type TaskState } from '../../api/sandbox-capacity.js';
+import { createHash } from 'node:crypto';
+import { INTENT_TAG_KEY, LEGACY_TASK_STATES, OWNER_TAG_KEY, type SandboxCapacity, type TaskRecord, type TaskState } from '../../api/sandbox-capacity.js';
 import { EventReason } from './reasons.js';
 import { formatDuration, parseTimestamp, toTimestamp } from './time.js';
 import type { PlannedEvent, Random, ScaleOutRequest } from './types.js';
@@ -77,8 +78,27 @@ export function newIntentRecord(intentId: string, count: number, vswitchIds: str
   return { intentId, count, vswitchIds, state: 'Requesting', startTime: toTimestamp(nowMs), message: `requesting ${count} nodes in ${vswitchIds.join(',')}` };
 }
 
-export function toScaleOutRequest(record: TaskRecord): ScaleOutRequest {
-  return { intentId: record.intentId, count: record.count, vswitchIds: [...(record.vswitchIds ?? [])], intentTag: { key: INTENT_TAG_KEY, value: record.intentId } };
+export function toScaleOutRequest(record: TaskRecord, capacity: SandboxCapacity): ScaleOutRequest {
+  return {
+    intentId: record.intentId,
+    count: record.count,
+    vswitchIds: [...(record.vswitchIds ?? [])],
+    intentTag: { key: INTENT_TAG_KEY, value: record.intentId },
+    ownerTag: { key: OWNER_TAG_KEY, value: ownerTagValue(capacity) },
+  };
+}
+
+const LABEL_VALUE = /^[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+
+/**
+ * Which resource asked, as a node tag value (tags become Node labels, so it must be a label value):
+ * "<namespace>.<name>" when that fits in 63 label characters, else "sbc-" + 24 hex of its SHA-256.
+ * Names, not the uid: a resource deleted and applied again must find what its predecessor asked for.
+ */
+export function ownerTagValue(capacity: SandboxCapacity): string {
+  const plain = `${capacity.metadata.namespace}.${capacity.metadata.name}`;
+  if (LABEL_VALUE.test(plain)) return plain;
+  return `sbc-${createHash('sha256').update(`${capacity.metadata.namespace}/${capacity.metadata.name}`).digest('hex').slice(0, 24)}`;
 }
 
 // ---- Time-outs and history ------------------------------------------------------------------

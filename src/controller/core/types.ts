@@ -1,6 +1,8 @@
 // Data shapes shared by the pure controller core. The core reads these, returns these, and never
 // performs I/O: the imperative shell (reconciler) turns them into API calls, status patches and Events.
 import type { LastDecision, SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
+import type { UnjoinedPlace } from './counting.js';
+import type { ClusterIdentity, Overlaps } from './ownership.js';
 import type { EventReason, Reason } from './reasons.js';
 
 /** A point in time: a Date or epoch milliseconds. Every time-dependent function takes one. */
@@ -43,6 +45,10 @@ export interface PlanInput {
    * (refusedWhileOwnTaskRuns): request one task at a time from then on.
    */
   oneTaskAtATime?: boolean;
+  /** The cluster this operator runs in (ownership.ts clusterIdentity); undefined: not checked. */
+  cluster?: ClusterIdentity;
+  /** Other resources whose selectors may pick the same Nodes (ownership.ts overlapsOf); undefined: none. */
+  overlaps?: Overlaps;
 }
 
 export type EventType = 'Normal' | 'Warning';
@@ -74,6 +80,8 @@ export interface ScaleOutRequest {
   vswitchIds: string[];
   /** Node tag to send with the request so recovery can recognise the task (resolveIntent). */
   intentTag: { key: string; value: string };
+  /** Node tag naming the resource, so a re-created resource adopts the task (recovery.ts adoptOwnTasks). */
+  ownerTag: { key: string; value: string };
 }
 
 /**
@@ -86,13 +94,17 @@ export interface Ledger {
   inFlight: number;
   /** Labels of the requests in flight, for messages. */
   inFlightLabels: string[];
-  /** Requests whose outcome is unknown: nothing more is requested until they are resolved. */
-  unresolved: string[];
+  /** Requests whose outcome is unknown (nothing more is requested until they are resolved), and what is being done about it. */
+  unresolved?: { ids: string[]; message: string };
+  /** Delivered places not joined after the join grace period, oldest first: they keep counting in `inFlight`. */
+  unjoined: UnjoinedPlace[];
+  /** Set when every place a request could go to is out of stock. */
+  outOfStock?: { message: string; untilMs: number };
   /** A backend's own reason to wait before requesting (e.g. ACK busy with our own task). */
   hold?: { reason: typeof Reason.ClusterBusy; message: string };
   /** Transitions the backend observed (e.g. TaskTimedOut). */
   events: PlannedEvent[];
-  /** Where the next request for `shortfall` nodes goes; undefined when nowhere is configured. */
+  /** Where the next request for `shortfall` nodes goes; undefined when nowhere is configured or available. */
   place(shortfall: number): Placement | undefined;
   /** The status with the ledger brought up to date and, when `request` is given, its intent recorded (the request to execute). */
   commit(status: SandboxCapacityStatus, request: RequestShape | undefined, random: Random): LedgerCommit;

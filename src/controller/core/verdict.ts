@@ -1,20 +1,26 @@
 // The decision rules, in precedence order. Each rule either concludes (returns a Verdict) or passes.
 //   1. blocked precondition (reported by the shell)      → Blocked (Stalled)
 //   2. invalid spec (durations, no vSwitch)              → Blocked (Stalled, InvalidSpec)
-//   3. no positive shortfall                             → NoOp / Wait (unknown outcome, joins, readiness)
-//   4. paused                                            → NoOp, reason Paused, count = would-be request
-//   5. dry run                                           → NoOp, reason DryRun, count = would-be request
-//   6. cloud stall in force                              → Blocked (Stalled)
-//   7. a request whose outcome is unknown                → Wait, OutcomeUnknown (never request blindly)
-//   8. backing off (now < nextRetryTime), or the backend
+//   3. not this operator's cluster, or cannot tell       → Blocked (ClusterMismatch / ClusterUnknown)
+//   4. an older resource may select the same Nodes       → Blocked (OverlappingSelector)
+//   5. being deleted                                     → Wait for requests in flight / NoOp, reason Deleting
+//   6. unjoined instances hold places still needed       → Blocked (NodeSelectorMismatch / NodesNotRegistered)
+//   7. no positive shortfall                             → NoOp / Wait (unknown outcome, joins, readiness)
+//   8. paused                                            → NoOp, reason Paused, count = would-be request
+//   9. dry run                                           → NoOp, reason DryRun, count = would-be request
+//  10. cloud stall in force                              → Blocked (Stalled)
+//  11. a request whose outcome is unknown                → Wait, OutcomeUnknown (never request blindly)
+//  12. every listed vSwitch out of stock                 → Wait, OutOfStock (naming the zones)
+//  13. backing off (now < nextRetryTime), or the backend
 //      holds (ACK busy with our own task)                → Wait, BackingOff / ClusterBusy
-//   9. in-flight cap reached                             → Wait, InFlightLimit
-//  10. otherwise                                         → ScaleOut
+//  14. in-flight cap reached                             → Wait, InFlightLimit
+//  15. otherwise                                         → ScaleOut
+// Rules 3–6 are where the operator cannot tell whether a purchase would be wasted: it stops buying and
+// says why, rather than guess.
 import type { Blocked, RequestShape, Verdict } from './types.js';
 import { surplusMessage } from './conditions.js';
 import type { CloudStall } from './failures.js';
 import { Reason } from './reasons.js';
-import { outcomeUnknownMessage } from './recovery.js';
 
 export interface DecisionFacts {
   desired: number;
@@ -29,8 +35,18 @@ export interface DecisionFacts {
   paused: boolean;
   dryRun: boolean;
   cloudStall?: CloudStall;
-  /** Requests whose outcome is unknown (ScaleOutCluster: intents still Requesting). */
-  unresolved: string[];
+  /** Requests whose outcome is unknown, and what is being done about it. */
+  unresolved?: { ids: string[]; message: string };
+  /** This operator's cluster is not spec.clusterId, or cannot be told. */
+  cluster?: { reason: typeof Reason.ClusterMismatch | typeof Reason.ClusterUnknown; message: string };
+  /** Older resources that may select the same Nodes. */
+  overlap?: { message: string };
+  /** Set while metadata.deletionTimestamp is: the requests that still hold the deletion (unfinished). */
+  deleting?: { holding: string[] };
+  /** Unjoined instances that keep their places (not written off), with the diagnosis. */
+  unjoined?: { reason: typeof Reason.NodeSelectorMismatch | typeof Reason.NodesNotRegistered; message: string };
+  /** Every listed vSwitch is out of stock. */
+  outOfStock?: { message: string };
   /** Set while now < nextRetryTime, or while the backend holds. */
   backoff?: { reason: typeof Reason.BackingOff | typeof Reason.ClusterBusy; message: string };
   /** The request that would be made now (count already capped; 0 when the in-flight cap is reached). */
@@ -46,11 +62,16 @@ export function shortfallOf(facts: Pick<DecisionFacts, 'desired' | 'replicas' | 
 const RULES: readonly Rule[] = [
   (f) => (f.blocked === undefined ? undefined : { action: 'Blocked', reason: f.blocked.reason, message: f.blocked.message }),
   (f) => (f.invalidSpec === undefined ? undefined : { action: 'Blocked', reason: Reason.InvalidSpec, message: f.invalidSpec }),
+  (f) => (f.cluster === undefined ? undefined : { action: 'Blocked', reason: f.cluster.reason, message: f.cluster.message }),
+  (f) => (f.overlap === undefined ? undefined : { action: 'Blocked', reason: Reason.OverlappingSelector, message: f.overlap.message }),
+  deletingRule,
+  (f) => (f.unjoined === undefined || f.replicas >= f.desired ? undefined : { action: 'Blocked', reason: f.unjoined.reason, message: f.unjoined.message }),
   satisfiedRule,
   (f) => (f.paused ? wouldRequest(f, Reason.Paused, 'paused') : undefined),
   (f) => (f.dryRun ? wouldRequest(f, Reason.DryRun, 'dry run') : undefined),
   (f) => (f.cloudStall === undefined ? undefined : { action: 'Blocked', reason: f.cloudStall.reason, message: f.cloudStall.message }),
   requestingRule,
+  (f) => (f.outOfStock === undefined ? undefined : { action: 'Wait', reason: Reason.OutOfStock, message: f.outOfStock.message }),
   (f) => (f.backoff === undefined ? undefined : { action: 'Wait', reason: f.backoff.reason, message: f.backoff.message }),
   inFlightLimitRule,
 ];
@@ -108,11 +129,19 @@ function wouldRequest(f: DecisionFacts, reason: string, mode: string): Verdict {
 }
 
 function requestingRule(f: DecisionFacts): Verdict | undefined {
-  if (f.unresolved.length === 0) return undefined;
+  if (f.unresolved === undefined) return undefined;
+  return { action: 'Wait', reason: Reason.OutcomeUnknown, message: f.unresolved.message };
+}
+
+/** Nothing new while deleting; the finalizer is released once nothing is in flight (the shell's part). */
+function deletingRule(f: DecisionFacts): Verdict | undefined {
+  if (f.deleting === undefined) return undefined;
+  const { holding } = f.deleting;
+  if (holding.length === 0) return { action: 'NoOp', reason: Reason.Deleting, message: 'being deleted: no request in flight, the finalizer is released' };
   return {
     action: 'Wait',
-    reason: Reason.OutcomeUnknown,
-    message: outcomeUnknownMessage(f.unresolved),
+    reason: Reason.Deleting,
+    message: `being deleted: nothing new is requested; the finalizer holds until ${holding.join(', ')} ended (annotate capacity.sandbox.dev/abandon-in-flight=true to let go now)`,
   };
 }
 

@@ -10,7 +10,13 @@
 // The shortfall is water-filled: each new node goes to the vSwitch with the lowest load, ties by spec order;
 // the request targets the vSwitch with the largest allocation (ties: the lower current load, then spec order),
 // capped by maxNodesPerScaleOut and the in-flight headroom; the next request continues the filling.
-import type { TaskRecord } from '../../api/sandbox-capacity.js';
+//
+// Stock-outs: a request (or task) that failed for lack of capacity marks its vSwitch out of stock until
+// failure time + spec.backoff.max (status.outOfStock, so a restart remembers it). Water-filling runs over
+// the vSwitches in stock only, so the next request goes to another listed zone; when none is in stock the
+// resource waits for the earliest one to come back (reason OutOfStock, naming the zones).
+import type { OutOfStockVSwitch, TaskRecord } from '../../api/sandbox-capacity.js';
+import { parseTimestamp, toTimestampCeil } from './time.js';
 import type { ObservedNode } from './types.js';
 
 /** vSwitch of a record when it targeted exactly one of the configured vSwitches. */
@@ -133,4 +139,31 @@ function preferredIndex(allocation: readonly number[], loads: readonly number[])
     if (more > 0 || (more === 0 && (loads[i] ?? 0) < (loads[best] ?? 0))) best = i;
   }
   return best;
+}
+
+/** Marks still in force at nowMs. */
+export function currentStockOuts(marks: readonly OutOfStockVSwitch[] | undefined, nowMs: number): OutOfStockVSwitch[] {
+  return (marks ?? []).filter((mark) => (parseTimestamp(mark.until) ?? 0) > nowMs);
+}
+
+/** The configured vSwitches not out of stock at nowMs, in spec order. */
+export function inStock(configured: readonly string[], marks: readonly OutOfStockVSwitch[] | undefined, nowMs: number): string[] {
+  const out = new Set(currentStockOuts(marks, nowMs).map((mark) => mark.vswitchId));
+  return configured.filter((id) => !out.has(id));
+}
+
+/** The marks with `vswitchId` marked out of stock until `untilMs` (replacing its older mark), expired ones dropped. */
+export function markOutOfStock(
+  marks: readonly OutOfStockVSwitch[] | undefined,
+  mark: { vswitchId: string; zone?: string; code: string },
+  nowMs: number,
+  untilMs: number,
+): OutOfStockVSwitch[] {
+  const others = currentStockOuts(marks, nowMs).filter((m) => m.vswitchId !== mark.vswitchId);
+  return [...others, { ...mark, until: toTimestampCeil(untilMs) }];
+}
+
+/** "vsw-a (cn-hangzhou-h, OperationDenied.NoStock, until 2026-…)" for every mark. */
+export function describeStockOuts(marks: readonly OutOfStockVSwitch[]): string {
+  return marks.map((m) => `${m.vswitchId} (${m.zone === undefined ? '' : `${m.zone}, `}${m.code}, until ${m.until})`).join(', ');
 }

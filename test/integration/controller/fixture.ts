@@ -69,7 +69,8 @@ export async function startScenario(simOptions: AckSimulatorOptions = {}): Promi
       const sink = new PassThrough();
       sink.on('data', (chunk: Buffer) => { logs.push(chunk.toString()); });
       const config = parseConfig([
-        '--kubeconfig', tb.kubeconfigPath, '--namespace', ns, '--cloud-endpoint', `http://${sim.endpoint}`,
+        // The shared test API server holds Nodes of every scenario's cluster: name ours.
+        '--kubeconfig', tb.kubeconfigPath, '--namespace', ns, '--cloud-endpoint', `http://${sim.endpoint}`, '--cluster-id', clusterId,
         '--metrics-bind-address', '0', '--health-probe-bind-address', '0', '--log-level', 'debug', '--cloud-qps', '50', '--cloud-burst', '50',
         ...extraFlags,
       ]) as OperatorConfig;

@@ -83,29 +83,35 @@ describe('controller: one reconcile at a time (Reconciler.reconcile on the real 
     expect(s.scaleOutRequests().map((c) => [c.count, c.status])).to.deep.equal([[20, 202], [10, 400], [10, 202]]);
   });
 
-  it('makes no call and writes nothing when the lease is already lost', async () => {
+  it('buys nothing and writes nothing when the lease is already lost', async () => {
     s = await startStep();
     await s.apply(baseSpec(s.clusterId, 2));
     s.fence.leading = false;
     expect(await s.reconcile()).to.deep.equal({ requeue: true });
-    expect(s.sim.control.requests()).to.have.length(0);
+    // Reads may happen (the first look at ACK's task list); the fence guards every purchase.
+    expect(s.scaleOutRequests()).to.have.length(0);
     expect((await s.get()).status ?? {}).to.deep.equal({});
   });
 
   it('leaves the intent for the next leader when the lease is lost after writing it, and the next leader never calls blindly', async () => {
     s = await startStep();
     await s.apply(baseSpec(s.clusterId, 2));
-    // The lease is lost while this replica waits for its cloud-call token.
-    await s.reconcile({ budget: (real) => ({ acquire: async () => { await real.acquire(); s.fence.leading = false; } }) });
+    // The lease is lost while this replica waits for the token of its ScaleOutCluster call (the one
+    // taken once the intent is in the API server; earlier tokens are the first look's reads).
+    const loseLeaseAtTheCall = async (): Promise<void> => {
+      if ((await s.get()).status?.tasks?.some((t) => t.state === 'Requesting') === true) s.fence.leading = false;
+    };
+    await s.reconcile({ budget: (real) => ({ acquire: async () => { await real.acquire(); await loseLeaseAtTheCall(); } }) });
     expect(s.scaleOutRequests()).to.have.length(0);
     const left = await s.get();
     expect(left.status?.tasks?.[0]).to.include({ state: 'Requesting', count: 2 });
 
     // The next leader: the outcome is unknown, so it looks in ACK's task list and requests nothing.
     s.fence.leading = true;
+    const before = s.sim.control.requests({ action: 'DescribeClusterTasks' }).length;
     await s.reconcile();
     expect(s.scaleOutRequests()).to.have.length(0);
-    expect(s.sim.control.requests({ action: 'DescribeClusterTasks' })).to.have.length(1);
+    expect(s.sim.control.requests({ action: 'DescribeClusterTasks' })).to.have.length(before + 1);
     expect((await s.get()).status?.lastDecision).to.include({ action: 'Wait', reason: 'OutcomeUnknown' });
   });
 
@@ -116,6 +122,7 @@ describe('controller: one reconcile at a time (Reconciler.reconcile on the real 
     let conflicts = 0;
     const racing = (real: StatusStore): StatusStore => ({
       readFresh: (ns, name) => real.readFresh(ns, name),
+      writeFinalizers: (current, finalizers) => real.writeFinalizers(current, finalizers),
       async write(current, status) {
         writes += 1;
         try {

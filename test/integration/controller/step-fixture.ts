@@ -6,14 +6,14 @@
 import { CoreV1Api, CustomObjectsApi, type V1Node } from '@kubernetes/client-node';
 import type { Logger } from 'winston';
 import { PassThrough } from 'node:stream';
-import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
+import { GROUP, PLURAL, VERSION, type SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
 import type { AckApi } from '../../../src/cloud/ack-api.js';
 import { TokenBucketCallBudget, type CallBudget } from '../../../src/cloud/call-budget.js';
 import { createAckApiFactory, type AckApiFactory } from '../../../src/cloud/client-factory.js';
-import { matchesSelector, toObservedNode, withCurrentSpellings, type ObservedNode } from '../../../src/controller/core/index.js';
+import { clusterIdentity, countsFor, overlapsOf, toObservedNode, withCurrentSpellings, type ClusterIdentity, type ObservedNode, type Overlaps } from '../../../src/controller/core/index.js';
 import type { CapacityCache, LeaderFence } from '../../../src/controller/ports.js';
 import { Reconciler } from '../../../src/controller/reconciler.js';
-import { kubeSecretReader, type SecretReader } from '../../../src/controller/references.js';
+import { kubeNodeReader, kubeSecretReader, type SecretReader } from '../../../src/controller/references.js';
 import { systemClock } from '../../../src/kube/clock.js';
 import { EventRecorder } from '../../../src/kube/event-recorder.js';
 import type { WorkResult } from '../../../src/kube/run-workers.js';
@@ -24,15 +24,16 @@ import { capacityObjects, type CapacityObjects } from '../../support/capacity-ob
 import { createTestNamespace, testbed } from '../../support/testbed.js';
 import { baseSpec, newClusterId } from './fixture.js';
 
-/** The resource and Nodes as the API server has them right now: what an informer would hold once synced. */
+/** The resources and Nodes as the API server has them right now: what the informers would hold once synced. */
 class SnapshotCache implements CapacityCache {
   private resources = new Map<string, SandboxCapacity>();
   private nodes: V1Node[] = [];
 
-  constructor(private readonly objects: CapacityObjects, private readonly core: CoreV1Api, private readonly ns: string) {}
+  constructor(private readonly objects: CustomObjectsApi, private readonly core: CoreV1Api, private readonly ns: string, private readonly clusterId: string) {}
 
-  async refresh(name: string): Promise<void> {
-    this.resources = new Map([[`${this.ns}/${name}`, await this.objects.get(name)]]);
+  async refresh(): Promise<void> {
+    const listed = (await this.objects.listNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: this.ns, plural: PLURAL })) as { items: SandboxCapacity[] };
+    this.resources = new Map(listed.items.map((sc) => [`${this.ns}/${sc.metadata.name}`, sc]));
     this.nodes = (await this.core.listNode()).items;
   }
 
@@ -41,7 +42,16 @@ class SnapshotCache implements CapacityCache {
   }
 
   matchingNodes(capacity: SandboxCapacity): ObservedNode[] {
-    return this.nodes.filter((n) => matchesSelector(capacity.spec.nodeSelector, n.metadata?.labels ?? {})).map((n) => toObservedNode(n, capacity.spec.zoneLabel));
+    return this.nodes.filter((n) => countsFor(capacity, n.metadata?.labels)).map((n) => toObservedNode(n, capacity.spec.zoneLabel));
+  }
+
+  /** The step's own cluster, as --cluster-id names it (the shared test API server holds Nodes of many). */
+  clusterIdentity(): ClusterIdentity {
+    return clusterIdentity([this.clusterId], []);
+  }
+
+  overlaps(capacity: SandboxCapacity): Overlaps {
+    return overlapsOf(capacity, [...this.resources.values()]);
   }
 }
 
@@ -87,7 +97,7 @@ export async function startStep(simOptions: AckSimulatorOptions = {}): Promise<S
   const objects = kc.makeApiClient(CustomObjectsApi);
   await core.createNamespacedSecret({ namespace: ns, body: { metadata: { name: 'ack-credentials' }, stringData: { accessKeyId: sim.accessKeyId, accessKeySecret: sim.accessKeySecret } } });
   const crud = capacityObjects(objects, ns);
-  const cache = new SnapshotCache(crud, core, ns);
+  const cache = new SnapshotCache(objects, core, ns, clusterId);
   const realFactory = createAckApiFactory({ endpointOverride: `http://${sim.endpoint}`, connectTimeoutMs: 5000, readTimeoutMs: 15000 });
   const realStore = new KubeStatusStore(objects);
   const realBudget = new TokenBucketCallBudget(systemClock, { qps: 50, burst: 50 });
@@ -100,9 +110,13 @@ export async function startStep(simOptions: AckSimulatorOptions = {}): Promise<S
   const clients: AckApiFactory = (region, source) => (wrappers.api ?? ((a: AckApi) => a))(realFactory(region, source));
   const reconciler = new Reconciler({
     cache,
-    store: { write: (c, s) => (wrappers.store?.(realStore) ?? realStore).write(c, s), readFresh: (n, m) => (wrappers.store?.(realStore) ?? realStore).readFresh(n, m) },
+    store: {
+      write: (c, st) => (wrappers.store?.(realStore) ?? realStore).write(c, st),
+      readFresh: (n, m) => (wrappers.store?.(realStore) ?? realStore).readFresh(n, m),
+      writeFinalizers: (c, f) => (wrappers.store?.(realStore) ?? realStore).writeFinalizers(c, f),
+    },
     events,
-    secrets: { read: (n, m) => (wrappers.secrets?.(realSecrets) ?? realSecrets).read(n, m) },
+    reads: { secrets: { read: (n, m) => (wrappers.secrets?.(realSecrets) ?? realSecrets).read(n, m) }, nodes: kubeNodeReader(core) },
     cloud: { clients, budget: { acquire: () => (wrappers.budget?.(realBudget) ?? realBudget).acquire() } },
     fence,
     clock: systemClock,
@@ -116,7 +130,7 @@ export async function startStep(simOptions: AckSimulatorOptions = {}): Promise<S
     async reconcile(stepWrappers = {}, name = 'workers') {
       wrappers = stepWrappers;
       try {
-        await cache.refresh(name);
+        await cache.refresh();
         return await reconciler.reconcile(`${ns}/${name}`);
       } finally {
         wrappers = {};

@@ -24,7 +24,7 @@ const documentedDefaults: Json = {
     instanceChargeType: 'PostPaid',
     disableRollback: false,
   },
-  limits: { maxNodesPerScaleOut: 20, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m' },
+  limits: { maxNodesPerScaleOut: 20, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m', maxUnjoinedNodes: 0 },
   backoff: { initial: '10s', max: '10m' },
   paused: false,
 };
@@ -101,7 +101,7 @@ describe('examples/ (real API server)', () => {
     const stored = await client.get('partial');
     expect(stored.spec.scaleOut.dataDisk).to.deep.equal({ category: 'cloud_efficiency', size: 1024 });
     expect(stored.spec.scaleOut.systemDisk).to.deep.equal({ category: 'cloud_efficiency', size: 120 });
-    expect(stored.spec.limits).to.deep.equal({ maxNodesPerScaleOut: 5, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m' });
+    expect(stored.spec.limits).to.deep.equal({ maxNodesPerScaleOut: 5, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m', maxUnjoinedNodes: 0 });
     expect(stored.spec.backoff).to.deep.equal({ initial: '10s', max: '1h' });
   });
 });

@@ -48,7 +48,7 @@ describe('production build: node dist/main.js with production dependencies only'
   it('converges a SandboxCapacity through the real SDK and stops cleanly on SIGTERM', async () => {
     s = await startScenario();
     operator = spawn(node24, [join(work, 'dist', 'main.js'), '--kubeconfig', testbed().kubeconfigPath, '--namespace', s.ns,
-      '--cloud-endpoint', `http://${s.sim.endpoint}`, '--metrics-bind-address', '0', '--health-probe-bind-address', '0'], { cwd: work });
+      '--cloud-endpoint', `http://${s.sim.endpoint}`, '--cluster-id', s.clusterId, '--metrics-bind-address', '0', '--health-probe-bind-address', '0'], { cwd: work });
     operator.stdout?.on('data', (d: Buffer) => { output += d.toString(); });
     operator.stderr?.on('data', (d: Buffer) => { output += d.toString(); });
     await s.apply(baseSpec(s.clusterId, 2));

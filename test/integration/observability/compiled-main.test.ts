@@ -103,7 +103,7 @@ describe('compiled operator (node dist/main.js): logs, flags and exit codes', fu
 
   it('writes debug lines at --log-level debug, every line JSON with timestamp, level and message first; none at info', async () => {
     s = await startScenario();
-    const flags = ['--kubeconfig', testbed().kubeconfigPath, '--namespace', s.ns, '--cloud-endpoint', `http://${s.sim.endpoint}`,
+    const flags = ['--kubeconfig', testbed().kubeconfigPath, '--namespace', s.ns, '--cloud-endpoint', `http://${s.sim.endpoint}`, '--cluster-id', s.clusterId,
       '--metrics-bind-address', '127.0.0.1:0', '--health-probe-bind-address', '0', '--resync-period', '2s'];
     const debug = start([...flags, '--log-level', 'debug']);
     await s.apply(baseSpec(s.clusterId, 1));

@@ -93,10 +93,10 @@ describe('Helm chart: helm template', () => {
       for (const s of spread) expect(s.labelSelector.matchLabels).to.deep.equal(deployment(m).spec.template.metadata.labels);
     });
 
-    it('grants cluster-wide exactly: nodes read, SandboxCapacity read, status write, Events create/patch', () => {
+    it('grants cluster-wide exactly: nodes read, SandboxCapacity read and finalizer patch, status write, Events create/patch', () => {
       expect(rules(m, 'ClusterRole', fullname)).to.deep.equal([
         { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
-        { apiGroups: ['capacity.sandbox.dev'], resources: ['sandboxcapacities'], verbs: ['get', 'list', 'watch'] },
+        { apiGroups: ['capacity.sandbox.dev'], resources: ['sandboxcapacities'], verbs: ['get', 'list', 'watch', 'patch'] },
         { apiGroups: ['capacity.sandbox.dev'], resources: ['sandboxcapacities/status'], verbs: ['get', 'update', 'patch'] },
         { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
       ]);

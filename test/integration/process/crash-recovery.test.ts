@@ -71,7 +71,7 @@ describe('controller process: SIGKILL and restart', function () {
     expect(record).to.include({ taskId: running.taskId, state: 'Succeeded' });
     expect(scenario.requestedNodes()).to.equal(REPLICAS);
     expect(scenario.scaleOutRecords()).to.equal(1);
-    expect(scenario.sim.control.requests({ action: 'DescribeClusterTasks' }), 'no recovery was needed: the task id was on record').to.have.length(0);
+    expect(scenario.sim.control.requests({ action: 'DescribeClusterTasks', since: seqAtKill }), 'no recovery was needed: the task id was on record').to.have.length(0);
     expect(second.logged('calling ScaleOutCluster')).to.have.length(0);
     expect(await scenario.liveNodeCount()).to.equal(REPLICAS);
   });

@@ -61,7 +61,7 @@ export async function startProcessScenario(simOptions: AckSimulatorOptions = {})
     ns, clusterId, sim, objects, core, logDir, children,
     spawn(identity, options = {}) {
       const child = ControllerProcess.start({
-        kubeconfigPath: tb.kubeconfigPath, namespace: ns, cloudEndpoint: sim.url, identity,
+        kubeconfigPath: tb.kubeconfigPath, namespace: ns, cloudEndpoint: sim.url, clusterId, identity,
         logFile: join(logDir, `${identity}.log`), ...options,
         extraFlags: ['--cloud-qps', '50', '--cloud-burst', '50', ...(options.extraFlags ?? [])],
       });

@@ -107,6 +107,12 @@ describe('ACK simulator registers nodes in a real kube-apiserver', () => {
     expect(sim.control.listNodes(CLUSTER_ID)?.map((node) => node.nodeStatus).sort()).to.deep.equal(['Ready', 'Unknown']);
   });
 
+  it('the node-mislabelled option registers Nodes with other labels than ACK\'s (default: a containerd node)', async () => {
+    await scaleOutAndJoin(2, [{ kind: 'node-mislabelled', fraction: 0.5, times: 1 }]);
+    const runtimes = (await nodesOfRun()).map((node) => node.metadata?.labels?.['alibabacloud.com/container-runtime']).sort();
+    expect(runtimes).to.deep.equal(['Sandboxed-Container.runv', 'containerd']);
+  });
+
   it('the node-disappears option deletes the Node later', async () => {
     await scaleOutAndJoin(1, [{ kind: 'node-disappears', afterMs: 5000, times: 1 }]);
     expect(await nodesOfRun()).to.have.length(1);

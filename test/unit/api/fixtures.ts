@@ -29,7 +29,7 @@ export const fullSpec: DeepRequired<SandboxCapacitySpec> = {
     disableRollback: true,
   },
   credentials: { secretRef: { name: 'ack-credentials' } },
-  limits: { maxNodesPerScaleOut: 10, maxInFlightNodes: 30, taskTimeout: '45m', joinGracePeriod: '15m' },
+  limits: { maxNodesPerScaleOut: 10, maxInFlightNodes: 30, taskTimeout: '45m', joinGracePeriod: '15m', maxUnjoinedNodes: 1 },
   backoff: { initial: '5s', max: '5m' },
   paused: true,
 };
@@ -59,6 +59,7 @@ export const fullStatus: DeepRequired<SandboxCapacityStatus> = {
       completionTime: '2026-11-26T10:12:00Z',
       instanceIds: ['i-8vb2y0cdlriptkfer0ir'],
       joinedInstanceIds: ['i-8vb2y0cdlriptkfer0ir'],
+      releasedInstanceIds: ['i-2zeb8kz1pvcqgq4lzk3x'],
       failedCount: 1,
       message: 'one instance failed: OutOfStock',
     },
@@ -67,6 +68,10 @@ export const fullStatus: DeepRequired<SandboxCapacityStatus> = {
   consecutiveFailures: 1,
   nextRetryTime: '2026-11-26T10:12:20Z',
   vswitchZones: { 'vsw-aaa': 'cn-hangzhou-h' },
+  unjoined: [{ instanceId: 'i-8vb2y0cdlriptkfer0is', task: 'T-5a54309c80282e39ea00002f', nodeName: 'cn-hangzhou.192.168.0.7', reason: 'NodeSelectorMismatch', message: 'it is Node cn-hangzhou.192.168.0.7, which spec.nodeSelector does not select: team is "b", the selector wants "a"' }],
+  outOfStock: [{ vswitchId: 'vsw-aaa', zone: 'cn-hangzhou-h', until: '2026-11-26T10:22:00Z', code: 'OperationDenied.NoStock' }],
+  overlapping: ['sandbox-system/other-workers'],
+  ledgerCheckedAt: '2026-11-26T09:59:00Z',
   lastDecision: { action: 'Wait', reason: 'BackingOff', message: 'retrying after 20s', count: 1 },
   conditions: [
     {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import type { ScaleOutTemplate } from '../../../src/api/sandbox-capacity.js';
-import { buildScaleOutBody, INTENT_TAG_KEY } from '../../../src/cloud/scale-out-body.js';
+import { INTENT_TAG_KEY, OWNER_TAG_KEY, type ScaleOutTemplate } from '../../../src/api/sandbox-capacity.js';
+import { buildScaleOutBody } from '../../../src/cloud/scale-out-body.js';
 
 const template: ScaleOutTemplate = {
   vswitchIds: ['vsw-a', 'vsw-b'],
@@ -15,7 +15,7 @@ const template: ScaleOutTemplate = {
 
 describe('ScaleOutCluster body', () => {
   it('carries the seed document\'s sandbox fields with ACK\'s wire names', () => {
-    const body = buildScaleOutBody({ template, count: 3, vswitchIds: ['vsw-b'], intentId: 'i-1' });
+    const body = buildScaleOutBody({ template, count: 3, vswitchIds: ['vsw-b'], intentId: 'i-1', owner: 'sandbox-system.workers' });
     expect(body).to.deep.equal({
       count: 3,
       key_pair: 'ops-key',
@@ -27,21 +27,21 @@ describe('ScaleOutCluster body', () => {
       worker_data_disk: true,
       worker_data_disk_category: 'cloud_efficiency',
       worker_data_disk_size: 200,
-      tags: [{ key: 'team', value: 'sandbox' }, { key: INTENT_TAG_KEY, value: 'i-1' }],
+      tags: [{ key: 'team', value: 'sandbox' }, { key: INTENT_TAG_KEY, value: 'i-1' }, { key: OWNER_TAG_KEY, value: 'sandbox-system.workers' }],
       disable_rollback: false,
     });
   });
 
   it('sends the login password instead of the key pair when one is given, and never both', () => {
-    const body = buildScaleOutBody({ template: { ...template, keyPair: undefined }, count: 1, vswitchIds: ['vsw-a'], intentId: 'x', loginPassword: 'Hello@1234' });
+    const body = buildScaleOutBody({ template: { ...template, keyPair: undefined }, count: 1, vswitchIds: ['vsw-a'], intentId: 'x', owner: 'o', loginPassword: 'Hello@1234' });
     expect(body.login_password).to.equal('Hello@1234');
     expect(body).to.not.have.property('key_pair');
   });
 
-  it('lets no user tag impersonate the intent marker', () => {
+  it('lets no user tag impersonate the intent or the owner marker', () => {
     const body = buildScaleOutBody({
-      template: { ...template, tags: [{ key: INTENT_TAG_KEY, value: 'forged' }] }, count: 1, vswitchIds: ['vsw-a'], intentId: 'real',
+      template: { ...template, tags: [{ key: INTENT_TAG_KEY, value: 'forged' }, { key: OWNER_TAG_KEY, value: 'someone-else' }] }, count: 1, vswitchIds: ['vsw-a'], intentId: 'real', owner: 'ns.me',
     });
-    expect(body.tags).to.deep.equal([{ key: INTENT_TAG_KEY, value: 'real' }]);
+    expect(body.tags).to.deep.equal([{ key: INTENT_TAG_KEY, value: 'real' }, { key: OWNER_TAG_KEY, value: 'ns.me' }]);
   });
 });

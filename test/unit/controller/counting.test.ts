@@ -45,14 +45,14 @@ describe('controller/core counting', () => {
         expected: 0,
       },
       {
-        name: 'success after the grace period: nothing, even if not joined',
+        name: 'success after the grace period, not joined: unjoined instances keep their place',
         record: record({ state: 'Succeeded', count: 3, instanceIds: ['i-7', 'i-8', 'i-9'], failedCount: 0, completionTime: iso(T0 - GRACE) }),
-        expected: 0,
+        expected: 3,
       },
       {
-        name: 'success exactly at the grace deadline: nothing',
-        record: record({ state: 'Succeeded', count: 1, instanceIds: ['i-7'], failedCount: 0, completionTime: iso(now - GRACE) }),
-        expected: 0,
+        name: 'unjoined instances ACK released stop counting',
+        record: record({ state: 'Succeeded', count: 3, instanceIds: ['i-7', 'i-8', 'i-9'], releasedInstanceIds: ['i-8'], failedCount: 0, completionTime: iso(T0 - GRACE) }),
+        expected: 2,
       },
       {
         name: 'partially failed within grace: only its created instances not yet joined',
@@ -70,11 +70,11 @@ describe('controller/core counting', () => {
         expected: 2,
       },
       { name: 'abandoned: nothing', record: record({ state: 'Abandoned', count: 4 }), expected: 0 },
-      { name: 'finished without completionTime: nothing', record: record({ state: 'Succeeded', count: 2, instanceIds: ['i-8', 'i-9'] }), expected: 0 },
+      { name: 'finished without completionTime: its instances not yet joined', record: record({ state: 'Succeeded', count: 2, instanceIds: ['i-8', 'i-9'] }), expected: 2 },
     ];
     for (const { name, record: taskRecord, expected } of cases) {
       it(name, () => {
-        expect(inFlightOf(taskRecord, joined, GRACE, now)).to.equal(expected);
+        expect(inFlightOf(taskRecord, joined)).to.equal(expected);
       });
     }
 
@@ -85,7 +85,7 @@ describe('controller/core counting', () => {
 
     it('a duplicated instance id is counted once', () => {
       const taskRecord = record({ state: 'Running', count: 2, taskId: 'T', instanceIds: ['i-1', 'i-1'] });
-      expect(inFlightOf(taskRecord, joined, GRACE, now)).to.equal(1);
+      expect(inFlightOf(taskRecord, joined)).to.equal(1);
     });
   });
 });
@@ -111,6 +111,6 @@ describe('controller/core joined-then-deleted nodes', () => {
     const once = rememberJoined(r, new Set(['i-1', 'i-2']));
     expect(once.joinedInstanceIds).to.deep.equal(['i-1', 'i-2']);
     expect(rememberJoined(once, new Set(['i-1', 'i-2']))).to.equal(once);
-    expect(inFlightOf(once, new Set(), GRACE, at(MINUTE))).to.equal(0);
+    expect(inFlightOf(once, new Set())).to.equal(0);
   });
 });

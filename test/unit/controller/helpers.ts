@@ -7,6 +7,7 @@ import type { Decision, ObservedNode, PlanInput } from '../../../src/controller/
 export const T0 = Date.parse('2026-11-26T10:00:00Z');
 export const SECOND = 1_000;
 export const MINUTE = 60_000;
+export const HOUR = 3_600_000;
 export const at = (offsetMs: number): number => T0 + offsetMs;
 export const iso = (epochMs: number): string => new Date(epochMs).toISOString().replace('.000Z', 'Z');
 
@@ -26,7 +27,7 @@ export function baseSpec(): SandboxCapacitySpec {
       instanceChargeType: 'PostPaid',
       disableRollback: false,
     },
-    limits: { maxNodesPerScaleOut: 20, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m' },
+    limits: { maxNodesPerScaleOut: 20, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m', maxUnjoinedNodes: 0 },
     backoff: { initial: '10s', max: '10m' },
     paused: false,
   };
@@ -50,13 +51,17 @@ export function capacity(options: CapacityOptions = {}): SandboxCapacity {
     metadata: { name: 'sandbox-workers', namespace: 'sandbox-system', generation: options.generation ?? 1 },
     spec,
   };
-  if (options.status !== undefined) resource.status = options.status;
+  // A resource that has read ACK's task list before (status.ledgerCheckedAt), so a plan may request at
+  // once; a test of the first look of a new resource passes status { ledgerCheckedAt: undefined }.
+  resource.status = { ledgerCheckedAt: iso(T0 - HOUR), ...options.status };
+  if (resource.status.ledgerCheckedAt === undefined) delete resource.status.ledgerCheckedAt;
   return resource;
 }
 
 /** The same resource with another status (as the next reconcile reads it back). */
 export function withStatus(resource: SandboxCapacity, status: SandboxCapacityStatus): SandboxCapacity {
-  return { ...resource, status: structuredClone(status) };
+  const checked = resource.status?.ledgerCheckedAt;
+  return { ...resource, status: structuredClone(checked === undefined ? status : { ledgerCheckedAt: checked, ...status }) };
 }
 
 export function withSpec(resource: SandboxCapacity, spec: Partial<SandboxCapacitySpec>, generation?: number): SandboxCapacity {

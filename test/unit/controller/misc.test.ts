@@ -109,7 +109,7 @@ describe('controller/core helpers and purity', () => {
   describe('settings', () => {
     it('parses the CRD defaults', () => {
       expect(readSettings(baseSpec())).to.deep.equal({
-        settings: { maxNodesPerScaleOut: 20, maxInFlightNodes: 40, taskTimeoutMs: 30 * MINUTE, joinGraceMs: 10 * MINUTE, backoff: { initialMs: 10 * SECOND, maxMs: 10 * MINUTE } },
+        settings: { maxNodesPerScaleOut: 20, maxInFlightNodes: 40, taskTimeoutMs: 30 * MINUTE, joinGraceMs: 10 * MINUTE, maxUnjoinedNodes: 0, backoff: { initialMs: 10 * SECOND, maxMs: 10 * MINUTE } },
       });
     });
     it('a zero join grace period is allowed', () => {

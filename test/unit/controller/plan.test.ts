@@ -1,8 +1,9 @@
 import { expect } from 'chai';
 import { INTENT_TAG_KEY } from '../../../src/api/sandbox-capacity.js';
 import { dueCloudWork, POLL_RUNNING_MS, POLL_TIMED_OUT_MS, REQUEUE_AFTER_PARTIAL_SCALE_OUT_MS } from '../../../src/controller/core/schedule.js';
-import { Reason } from '../../../src/controller/core/reasons.js';
-import { MINUTE, SECOND, T0, capacity, conditionOf, iso, node, nodes, planAt, record, withSpec } from './helpers.js';
+import { recordScaleOutAccepted } from '../../../src/controller/core/outcomes.js';
+import { EventReason, Reason } from '../../../src/controller/core/reasons.js';
+import { MINUTE, SECOND, T0, capacity, conditionOf, iso, node, nodes, planAt, record, withSpec, withStatus } from './helpers.js';
 
 describe('controller/core plan: counting and scale-out', () => {
   it('empty cluster, replicas 3 → one request for 3 nodes, intent recorded before the call', () => {
@@ -25,7 +26,7 @@ describe('controller/core plan: counting and scale-out', () => {
     expect(conditionOf(decision.status, 'Ready')).to.include({ status: 'True', reason: Reason.NodesReady, message: '3 of 3 nodes ready' });
     expect(conditionOf(decision.status, 'Reconciling').status).to.equal('False');
     expect(conditionOf(decision.status, 'Stalled').status).to.equal('False');
-    expect(dueCloudWork(decision.status, new Map(), T0)).to.deep.equal({ pollTaskIds: [], recoverIntentIds: [] });
+    expect(dueCloudWork({ ...capacity(), status: decision.status }, [], { lastPolled: new Map() }, T0)).to.deep.equal({ pollTaskIds: [], recoverIntentIds: [], firstLook: false, unjoinedInstanceIds: [] });
     expect(decision.requeueAfterMs).to.equal(undefined);
   });
 
@@ -60,7 +61,7 @@ describe('controller/core plan: counting and scale-out', () => {
     expect(decision.status.inFlightReplicas).to.equal(2);
     expect(decision.status.lastDecision).to.include({ action: 'Wait', reason: Reason.WaitingForNodes });
     expect(conditionOf(decision.status, 'Ready').message).to.contain('T-1');
-    expect(dueCloudWork(decision.status, new Map(), T0 + MINUTE).pollTaskIds).to.deep.equal(['T-1']);
+    expect(dueCloudWork({ ...capacity(), status: decision.status }, [], { lastPolled: new Map() }, T0 + MINUTE).pollTaskIds).to.deep.equal(['T-1']);
     expect(decision.requeueAfterMs).to.equal(POLL_RUNNING_MS);
   });
 
@@ -89,10 +90,34 @@ describe('controller/core plan: counting and scale-out', () => {
       expect(decision.status).to.include({ replicas: 1, inFlightReplicas: 1 });
     });
 
-    it('after the grace period they no longer count and are requested again', () => {
+    it('after the grace period an unjoined instance keeps its place: nothing is bought again, the resource says why', () => {
       const decision = planAt(resource, [node('x', { instanceId: 'i-x' })], T0 + 10 * MINUTE);
+      expect(decision.request).to.equal(undefined);
+      expect(decision.status.inFlightReplicas).to.equal(1);
+      expect(decision.status.unjoined).to.deep.equal([{ instanceId: 'i-y', task: 'T-1', reason: Reason.NodesNotRegistered, message: 'not looked up in ACK yet' }]);
+      expect(conditionOf(decision.status, 'Stalled')).to.include({ status: 'True', reason: Reason.NodesNotRegistered });
+      expect(conditionOf(decision.status, 'Stalled').message).to.contain('i-y (T-1)').and.contain('limits.maxUnjoinedNodes is 0');
+      expect(decision.events.map((e) => e.reason)).to.include.members([EventReason.Stalled]);
+    });
+
+    it('with limits.maxUnjoinedNodes 1, one unjoined instance is written off and bought again, once', () => {
+      const lenient = capacity({ spec: { replicas: 2 }, limits: { maxUnjoinedNodes: 1 }, status: { tasks: [finished] } });
+      const decision = planAt(lenient, [node('x', { instanceId: 'i-x' })], T0 + 10 * MINUTE);
       expect(decision.request?.count).to.equal(1);
-      expect(decision.status.inFlightReplicas).to.equal(1); // only the new intent
+      expect(decision.status.inFlightReplicas).to.equal(1); // the new intent; i-y is written off
+      expect(conditionOf(decision.status, 'Stalled').status).to.equal('False');
+      // The replacement never joins either: it is held, not bought a third time.
+      const again = planAt(withStatus(lenient, decision.status), [node('x', { instanceId: 'i-x' })], T0 + 10 * MINUTE + SECOND);
+      expect(again.request).to.equal(undefined);
+    });
+
+    it('an unjoined instance that joins later (the selector fixed) brings Ready with no purchase', () => {
+      const stalled = planAt(resource, [node('x', { instanceId: 'i-x' })], T0 + 10 * MINUTE);
+      const fixed = planAt(withStatus(resource, stalled.status), [node('x', { instanceId: 'i-x' }), node('y', { instanceId: 'i-y' })], T0 + 20 * MINUTE);
+      expect(fixed.request).to.equal(undefined);
+      expect(fixed.status.unjoined).to.equal(undefined);
+      expect(conditionOf(fixed.status, 'Ready')).to.include({ status: 'True', reason: Reason.NodesReady });
+      expect(conditionOf(fixed.status, 'Stalled').status).to.equal('False');
     });
   });
 
@@ -144,7 +169,7 @@ describe('controller/core plan: counting and scale-out', () => {
     const decision = planAt(capacity({ spec: { replicas: 10 }, status: { tasks: [requesting] } }), [], T0);
     expect(decision.request).to.equal(undefined);
     expect(decision.status.lastDecision).to.include({ action: 'Wait', reason: Reason.OutcomeUnknown });
-    expect(dueCloudWork(decision.status, new Map(), T0).recoverIntentIds).to.deep.equal(['sbc-x']);
+    expect(dueCloudWork({ ...capacity(), status: decision.status }, [], { lastPolled: new Map() }, T0).recoverIntentIds).to.deep.equal(['sbc-x']);
     expect(decision.requeueAfterMs).to.equal(10 * SECOND);
   });
 
@@ -156,7 +181,7 @@ describe('controller/core plan: counting and scale-out', () => {
       expect(decision.status.tasks?.[0]?.state).to.equal('TimedOut');
       expect(decision.status.inFlightReplicas).to.equal(2);
       expect(decision.request).to.equal(undefined);
-      expect(dueCloudWork(decision.status, new Map(), T0 + 31 * MINUTE).pollTaskIds).to.deep.equal(['T-1']);
+      expect(dueCloudWork({ ...capacity(), status: decision.status }, [], { lastPolled: new Map() }, T0 + 31 * MINUTE).pollTaskIds).to.deep.equal(['T-1']);
       expect(decision.requeueAfterMs).to.equal(POLL_TIMED_OUT_MS);
       expect(decision.events.map((e) => e.reason)).to.deep.equal(['TaskTimedOut']);
     });
@@ -177,8 +202,18 @@ describe('controller/core plan: counting and scale-out', () => {
     expect(planAt(resource, [], T0 + 10 * SECOND).request?.count).to.equal(3);
   });
 
+  it('two plans in the same millisecond with the same dice never share an intent id', () => {
+    const resource = capacity({ spec: { replicas: 30 } });
+    const first = planAt(resource, [], T0);
+    const accepted = recordScaleOutAccepted(withStatus(resource, first.status), first.request?.intentId ?? '', { taskId: 'T-1' }, T0);
+    const second = planAt(withStatus(resource, accepted.status), [], T0);
+    expect(first.request?.intentId).to.be.a('string');
+    expect(second.request?.intentId).to.be.a('string').and.not.equal(first.request?.intentId);
+    expect(new Set(second.status.tasks?.map((t) => t.intentId)).size).to.equal(2);
+  });
+
   it('prunes history to 20 but keeps what still counts', () => {
-    const old = Array.from({ length: 25 }, (_, i) => record({ state: 'Succeeded', taskId: `T-${i}`, count: 1, completionTime: iso(T0 - 60 * MINUTE) }));
+    const old = Array.from({ length: 25 }, (_, i) => record({ state: 'Succeeded', taskId: `T-${i}`, count: 1, instanceIds: [`i-${i}`], joinedInstanceIds: [`i-${i}`], completionTime: iso(T0 - 60 * MINUTE) }));
     const stillRunning = record({ state: 'Running', taskId: 'T-run', count: 1, startTime: iso(T0) });
     const decision = planAt(capacity({ spec: { replicas: 1 }, status: { tasks: [...old, stillRunning] } }), [], T0);
     expect(decision.status.tasks).to.have.length(20);

@@ -45,7 +45,7 @@ describe('controller/core scale-out outcome', () => {
     const accepted = recordScaleOutAccepted(resource, intentId, { taskId: 'T-1' }, T0);
     const next = planAt(withStatus(resource, accepted.status), [], T0 + 2 * SECOND);
     expect(next.request).to.equal(undefined);
-    expect(dueCloudWork(next.status, new Map(), T0 + POLL_RUNNING_MS).pollTaskIds).to.deep.equal(['T-1']);
+    expect(dueCloudWork({ ...capacity(), status: next.status }, [], { lastPolled: new Map() }, T0 + POLL_RUNNING_MS).pollTaskIds).to.deep.equal(['T-1']);
     expect(next.events).to.deep.equal([]);
   });
 
@@ -149,7 +149,10 @@ describe('controller/core scale-out outcome', () => {
     expect(conditionOf(held.status, 'Reconciling')).to.deep.equal(conditionOf(refused.status, 'Reconciling'));
     // T-first ended and its 20 nodes joined: the remaining 10 are requested at once.
     const ended = structuredClone(refused.status);
-    for (const task of ended.tasks ?? []) if (task.taskId === 'T-first') task.state = 'Succeeded';
+    for (const task of ended.tasks ?? []) {
+      if (task.taskId !== 'T-first') continue;
+      Object.assign(task, { state: 'Succeeded', completionTime: iso(T0 + 60 * SECOND), instanceIds: nodes(20).map((n) => n.instanceId), failedCount: 0 });
+    }
     const resumed = planAt(withStatus(resource, ended), nodes(20), T0 + 61 * SECOND);
     expect(resumed.request?.count).to.equal(10);
   });
@@ -190,7 +193,7 @@ describe('controller/core scale-out outcome', () => {
     expect(outcome.status.inFlightReplicas).to.equal(3);
     const next = planAt(withStatus(resource, outcome.status), [], T0 + 4 * SECOND);
     expect(next.request).to.equal(undefined);
-    expect(dueCloudWork(next.status, new Map(), T0 + 4 * SECOND).recoverIntentIds).to.deep.equal([intentId]);
+    expect(dueCloudWork({ ...capacity(), status: next.status }, [], { lastPolled: new Map() }, T0 + 4 * SECOND).recoverIntentIds).to.deep.equal([intentId]);
     expect(conditionOf(next.status, 'Reconciling')).to.deep.equal(conditionOf(outcome.status, 'Reconciling'));
   });
 

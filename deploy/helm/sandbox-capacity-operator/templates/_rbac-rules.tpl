@@ -3,11 +3,13 @@ Rules for SandboxCapacity objects and their Events: in the ClusterRole when all 
 watched, else in a Role per watched namespace.
 */}}
 {{- define "sco.namespacedRules" -}}
-# get/list/watch: the informer that drives reconciles. No create/update/delete/patch of the
-# object itself: users (or Argo CD) own spec and metadata; the operator adds no finalizers.
+# get/list/watch: the informer that drives reconciles. patch: only metadata.finalizers — the
+# operator adds capacity.sandbox.dev/in-flight-requests before its first request and removes it on
+# deletion once no request is in flight (a merge patch carrying the resourceVersion). Users (or
+# Argo CD) own spec and the rest of metadata; no create, update or delete.
 - apiGroups: [capacity.sandbox.dev]
   resources: [sandboxcapacities]
-  verbs: [get, list, watch]
+  verbs: [get, list, watch, patch]
 # get/update/patch on status only: the intent is written before every ScaleOutCluster call and the
 # task id right after it, with optimistic concurrency (update) or merge patches.
 # No sandboxcapacities/scale: that subresource is for users, HPA and KEDA; the operator reads
