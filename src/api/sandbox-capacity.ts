@@ -119,6 +119,8 @@ export const OWNER_TAG_KEY = 'capacity.sandbox.dev/owner';
 export const CLUSTER_ID_LABEL = 'ack.aliyun.com';
 /** Held on a resource while requests it made may still deliver nodes (removed once they ended). */
 export const LEDGER_FINALIZER = 'capacity.sandbox.dev/in-flight-requests';
+/** Annotation with any new value (a timestamp, like reconcile.fluxcd.io/requestedAt): retry now, lifting a stall or a backoff. */
+export const RETRY_ANNOTATION = 'capacity.sandbox.dev/retry-requested-at';
 /** Annotation "true": let the resource be deleted although requests are still in flight (a human abandons them). */
 export const ABANDON_ANNOTATION = 'capacity.sandbox.dev/abandon-in-flight';
 
@@ -204,6 +206,10 @@ export interface SandboxCapacityStatus {
   overlapping?: string[];
   /** When ACK's task list was last read for tasks carrying this resource's identity; absent: never (nothing is requested before). */
   ledgerCheckedAt?: string;
+  /** The value of the retry annotation last acted on. */
+  lastRetryRequest?: string;
+  /** resourceVersion of the credentials Secret when last read: a change lifts an AuthenticationFailed / PermissionDenied stall. */
+  credentialsVersion?: string;
   lastDecision?: LastDecision;
   conditions?: Condition[];
 }

@@ -172,7 +172,9 @@ const SECRET_ASSIGNMENT =
 
 /** Removes anything that looks like a secret, cuts dumped payloads, and bounds the length. */
 export function sanitizeMessage(message: string): string {
-  const withoutDumps = message.replace(/(JSON is:|failed:)\s*[{[].*$/s, '$1 <omitted>');
+  // ACK's SignatureDoesNotMatch ends in the server's whole canonical request: no help to a reader of
+  // a condition, so it is cut (the code and the first sentence say what happened).
+  const withoutDumps = message.replace(/(JSON is:|failed:)\s*[{[].*$/s, '$1 <omitted>').replace(/\s*(server )?string ?to ?sign.*$/is, '');
   const redacted = withoutDumps.replace(SECRET_ASSIGNMENT, '$1<redacted>').replace(/ACS3-HMAC-SHA256\s+\S+/g, 'ACS3-HMAC-SHA256 <redacted>');
   const oneLine = redacted.replace(/\s+/g, ' ').trim();
   return oneLine.length > MAX_MESSAGE_LENGTH ? `${oneLine.slice(0, MAX_MESSAGE_LENGTH - 1)}…` : oneLine;

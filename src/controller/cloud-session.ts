@@ -17,6 +17,8 @@ export interface RequestAccess {
 export class CloudSession {
   private readonly secrets: SecretReader;
   private client: Promise<Reachable<AckApi>> | undefined;
+  /** resourceVersion of the credentials Secret, once read. */
+  credentialsVersion: string | undefined;
 
   constructor(private readonly capacity: SandboxCapacity, secrets: SecretReader, private readonly cloud: CloudAccess) {
     this.secrets = readEachSecretOnce(secrets);
@@ -37,8 +39,9 @@ export class CloudSession {
   }
 
   private async resolveClient(): Promise<Reachable<AckApi>> {
-    const source = await resolveCredentialSource(this.secrets, this.capacity);
-    if (!source.ok) return { ok: false, blocked: { reason: source.reason, message: source.message } };
-    return { ok: true, value: this.cloud.clients(this.capacity.spec.regionId, source.value) };
+    const resolved = await resolveCredentialSource(this.secrets, this.capacity);
+    if (!resolved.ok) return { ok: false, blocked: { reason: resolved.reason, message: resolved.message } };
+    this.credentialsVersion = resolved.value.version;
+    return { ok: true, value: this.cloud.clients(this.capacity.spec.regionId, resolved.value.source) };
   }
 }

@@ -6,7 +6,7 @@
 //     (Event InFlightAbandoned names what is let go; a resource applied again finds it by the owner tag).
 import { ABANDON_ANNOTATION, LEDGER_FINALIZER, type SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { StatusStore } from '../kube/status-store.js';
-import { EventReason, isUnfinished, type PlannedEvent } from './core/index.js';
+import { EventReason, isUnfinished, plural, type PlannedEvent } from './core/index.js';
 
 function finalizersOf(sc: SandboxCapacity): string[] {
   return sc.metadata.finalizers ?? [];
@@ -26,6 +26,6 @@ export async function releaseLedgerIfDone(store: StatusStore, sc: SandboxCapacit
   if (unfinished.length > 0 && !abandon) return [];
   await store.writeFinalizers(sc, finalizersOf(sc).filter((f) => f !== LEDGER_FINALIZER));
   if (unfinished.length === 0) return [];
-  const labels = unfinished.map((r) => `${r.taskId ?? `intent ${r.intentId}`} (${r.count} nodes, ${r.state})`).join(', ');
+  const labels = unfinished.map((r) => `${r.taskId ?? `intent ${r.intentId}`} (${plural(r.count, 'node')}, ${r.state})`).join(', ');
   return [{ type: 'Warning', reason: EventReason.InFlightAbandoned, message: `deleted with requests in flight, abandoned by ${ABANDON_ANNOTATION}: ${labels}; a SandboxCapacity applied again under this name adopts them from ACK` }];
 }

@@ -18,7 +18,7 @@ import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { scaleOutClusterBackend, type PollMemory } from './backend.js';
 import { CloudSession } from './cloud-session.js';
-import { EventReason, clusterProblem, nextPollInMs, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlannedEvent } from './core/index.js';
+import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
 import { holdLedger, releaseLedgerIfDone } from './ledger-finalizer.js';
@@ -49,8 +49,8 @@ export interface ReconcilerDeps {
 interface KeyMemory extends PollMemory {
   /** Learned from a "cluster busy" refusal (re-learned after a restart, at the cost of one refusal). */
   oneTaskAtATime: boolean;
-  /** Matching Nodes seen last time: more now means a task may have delivered, so poll at once. */
-  nodeCount: number;
+  /** Counted Nodes seen last time: more now means a task may have delivered (poll at once); fewer, that one is gone. */
+  nodes: readonly ObservedNode[] | undefined;
 }
 
 /** What one pass leaves behind: the status as written and the Events to record. */
@@ -97,7 +97,7 @@ export class Reconciler {
   private memoryOf(key: string): KeyMemory {
     let m = this.memory.get(key);
     if (!m) {
-      m = { lastPolled: new Map(), pulledForward: new Map(), oneTaskAtATime: false, nodeCount: 0 };
+      m = { lastPolled: new Map(), pulledForward: new Map(), oneTaskAtATime: false, nodes: undefined };
       this.memory.set(key, m);
     }
     return m;
@@ -112,21 +112,19 @@ export class Reconciler {
   private async reconcileResource(key: string, initial: SandboxCapacity, logger: Logger): Promise<WorkResult> {
     const { clock, options } = this.deps;
     // 1. observe
-    const { cache } = this.deps;
     const memory = this.memoryOf(key);
-    const nodes = cache.matchingNodes(initial);
-    if (nodes.length > memory.nodeCount) this.bringPollsForward(memory, initial);
-    memory.nodeCount = nodes.length;
-    const cluster = cache.clusterIdentity();
-    const overlaps = cache.overlaps(initial);
+    const seen = this.observe(initial, memory);
     const session = new CloudSession(initial, this.deps.reads.secrets, this.deps.cloud);
     // 2. refresh — not for a resource of another cluster: nothing is called for it at all.
-    const foreign = clusterProblem(initial, cluster) !== undefined;
-    const refreshed = foreign ? { capacity: initial, events: [] } : await this.refresh(initial, { nodes, memory, session, logger });
+    const foreign = clusterProblem(initial, seen.cluster) !== undefined;
+    const refreshed = foreign ? { capacity: initial, events: [] } : await this.refresh(initial, { nodes: seen.nodes, memory, session, logger });
+    // Stalled on credentials: re-read their Secret (one GET), so a fixed AccessKey lifts the stall.
+    if (!foreign && stalledOnCredentials(initial.status) && initial.spec.credentials?.secretRef !== undefined) await session.api();
     // 3. plan, once
     const planOf = (blocked: Blocked | undefined): Decision => plan({
-      capacity: refreshed.capacity, nodes, now: clock.now(), random: options.random, dryRun: options.dryRun, oneTaskAtATime: memory.oneTaskAtATime,
-      cluster, overlaps, ...(blocked === undefined ? {} : { blocked }),
+      capacity: refreshed.capacity, now: clock.now(), random: options.random, dryRun: options.dryRun, oneTaskAtATime: memory.oneTaskAtATime, ...seen,
+      ...(session.credentialsVersion === undefined ? {} : { credentialsVersion: session.credentialsVersion }),
+      ...(blocked === undefined ? {} : { blocked }),
     });
     // 4. act
     const pass = await this.act(initial, planOf(refreshed.blocked), { session, logger, replan: planOf });
@@ -134,17 +132,33 @@ export class Reconciler {
     // 5. record. Writes went against `initial` (the server's status and resourceVersion), never the
     // folded copy, so an unchanged status is not mistaken for a written one.
     this.freshest.remember(key, initial, pass.written);
-    const events = [...refreshed.events, ...pass.events, ...(await releaseLedgerIfDone(this.deps.store, pass.written))];
+    await this.record(key, { pass, refreshedEvents: refreshed.events, nodes: seen.nodes, logger });
+    this.updateMemory(memory, pass.written);
+    const pollIn = nextPollInMs(pass.written.status?.tasks ?? [], memory.lastPolled, clock.now());
+    const requeueAfterMs = pollIn === undefined ? pass.decision.requeueAfterMs : Math.min(pollIn, pass.decision.requeueAfterMs ?? pollIn);
+    return requeueAfterMs === undefined ? {} : { requeueAfterMs };
+  }
+
+  /** What the cache shows of the world for this resource; new Nodes bring its task polls forward. */
+  private observe(sc: SandboxCapacity, memory: KeyMemory): Pick<PlanInput, 'nodes' | 'cluster' | 'overlaps' | 'goneNodes'> & { nodes: ObservedNode[] } {
+    const { cache } = this.deps;
+    const nodes = cache.matchingNodes(sc);
+    if (nodes.length > (memory.nodes?.length ?? 0)) this.bringPollsForward(memory, sc);
+    const goneNodes = goneSince(memory.nodes, nodes);
+    memory.nodes = nodes;
+    return { nodes, cluster: cache.clusterIdentity(), overlaps: cache.overlaps(sc), goneNodes };
+  }
+
+  /** Events (refresh's, the pass's, the finalizer's release) and metrics, after the status is written. */
+  private async record(key: string, { pass, refreshedEvents, nodes, logger }: { pass: Pass; refreshedEvents: PlannedEvent[]; nodes: readonly ObservedNode[]; logger: Logger }): Promise<void> {
+    const { options, clock } = this.deps;
+    const events = [...refreshedEvents, ...pass.events, ...(await releaseLedgerIfDone(this.deps.store, pass.written))];
     logDryRun(events, pass.decision, logger);
     await recordAll(this.deps.events, pass.written, events);
     if (options.metrics) {
       updateResourceMetrics(options.metrics, pass.written);
       this.readyTimer.observe(options.metrics, key, pass.written, nodes, clock.now());
     }
-    this.updateMemory(memory, pass.written);
-    const pollIn = nextPollInMs(pass.written.status?.tasks ?? [], memory.lastPolled, clock.now());
-    const requeueAfterMs = pollIn === undefined ? pass.decision.requeueAfterMs : Math.min(pollIn, pass.decision.requeueAfterMs ?? pollIn);
-    return requeueAfterMs === undefined ? {} : { requeueAfterMs };
   }
 
   /** Makes every task's poll due now, unless it was brought forward recently. */
@@ -199,6 +213,13 @@ export class Reconciler {
     const live = new Set((sc.status?.tasks ?? []).flatMap((t) => (t.taskId ? [t.taskId] : [])));
     for (const polls of [memory.lastPolled, memory.pulledForward]) for (const id of polls.keys()) if (!live.has(id)) polls.delete(id);
   }
+}
+
+/** Counted Nodes seen last time and absent now (none on the first look after a start). */
+function goneSince(before: readonly ObservedNode[] | undefined, now: readonly ObservedNode[]): { name: string; instanceId?: string }[] {
+  if (before === undefined) return [];
+  const present = new Set(now.map((n) => n.name));
+  return before.filter((n) => !present.has(n.name)).map((n) => (n.instanceId === undefined ? { name: n.name } : { name: n.name, instanceId: n.instanceId }));
 }
 
 /** Dry run promises to log what it would request: once per change, when the core plans its DryRun Event. */

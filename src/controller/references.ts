@@ -9,9 +9,21 @@ import type { NodeReader } from './ports.js';
 
 export type Resolved<T> = { ok: true; value: T } | { ok: false; reason: 'SecretNotFound' | 'SecretKeyMissing'; message: string };
 
+export interface SecretContent {
+  /** The Secret's keys, decoded. */
+  data: Readonly<Record<string, string>>;
+  resourceVersion: string;
+}
+
 export interface SecretReader {
-  /** The Secret's keys, decoded; throws a 404 ApiException when the Secret is absent. */
-  read(namespace: string, name: string): Promise<Readonly<Record<string, string>>>;
+  /** Throws a 404 ApiException when the Secret is absent. */
+  read(namespace: string, name: string): Promise<SecretContent>;
+}
+
+/** Credentials to sign calls with, and the version of the Secret they came from (undefined: the default chain). */
+export interface ResolvedCredentials {
+  source: CredentialSource;
+  version?: string;
 }
 
 /** Reads through the operator's CoreV1Api, so Secret reads share its request timeout and connection. */
@@ -20,7 +32,7 @@ export function kubeSecretReader(core: CoreV1Api): SecretReader {
     async read(namespace, name) {
       const secret = await core.readNamespacedSecret({ name, namespace });
       const decoded = Object.entries(secret.data ?? {}).map(([key, raw]) => [key, Buffer.from(raw, 'base64').toString('utf8')] as const);
-      return { ...secret.stringData, ...Object.fromEntries(decoded) };
+      return { data: { ...secret.stringData, ...Object.fromEntries(decoded) }, resourceVersion: secret.metadata?.resourceVersion ?? '' };
     },
   };
 }
@@ -30,7 +42,7 @@ export function kubeSecretReader(core: CoreV1Api): SecretReader {
  * login password in the same Secret cost one round trip, which sits between the event and the call.
  */
 export function readEachSecretOnce(reader: SecretReader): SecretReader {
-  const reads = new Map<string, Promise<Readonly<Record<string, string>>>>();
+  const reads = new Map<string, Promise<SecretContent>>();
   return {
     read(namespace, name) {
       const key = `${namespace}/${name}`;
@@ -44,19 +56,19 @@ export function readEachSecretOnce(reader: SecretReader): SecretReader {
   };
 }
 
-async function readRequired(reader: SecretReader, namespace: string, name: string, key: string, purpose: string): Promise<Resolved<string>> {
-  let data: Readonly<Record<string, string>>;
+async function readRequired(reader: SecretReader, namespace: string, name: string, key: string, purpose: string): Promise<Resolved<string> & { version?: string }> {
+  let content: SecretContent;
   try {
-    data = await reader.read(namespace, name);
+    content = await reader.read(namespace, name);
   } catch (err) {
     if (!isNotFound(err)) throw err;
     return { ok: false, reason: 'SecretNotFound', message: `Secret ${namespace}/${name} not found (${purpose})` };
   }
-  const value = data[key];
+  const value = content.data[key];
   if (value === undefined || value === '') {
     return { ok: false, reason: 'SecretKeyMissing', message: `Secret ${namespace}/${name} has no key "${key}" (${purpose})` };
   }
-  return { ok: true, value };
+  return { ok: true, value, version: content.resourceVersion };
 }
 
 /** Node labels by name through the operator's CoreV1Api (Node get: the RBAC the Node watch already has). */
@@ -73,19 +85,21 @@ export function kubeNodeReader(core: CoreV1Api): NodeReader {
   };
 }
 
-export async function resolveCredentialSource(reader: SecretReader, sc: SandboxCapacity): Promise<Resolved<CredentialSource>> {
+export async function resolveCredentialSource(reader: SecretReader, sc: SandboxCapacity): Promise<Resolved<ResolvedCredentials>> {
   const ref = sc.spec.credentials?.secretRef;
-  if (!ref) return { ok: true, value: { kind: 'default' } };
+  if (!ref) return { ok: true, value: { source: { kind: 'default' } } };
   const ns = sc.metadata.namespace;
   const id = await readRequired(reader, ns, ref.name, 'accessKeyId', 'spec.credentials.secretRef');
   if (!id.ok) return id;
   const secret = await readRequired(reader, ns, ref.name, 'accessKeySecret', 'spec.credentials.secretRef');
   if (!secret.ok) return secret;
-  return { ok: true, value: { kind: 'accessKey', accessKeyId: id.value, accessKeySecret: secret.value } };
+  const source: CredentialSource = { kind: 'accessKey', accessKeyId: id.value, accessKeySecret: secret.value };
+  return { ok: true, value: secret.version === undefined ? { source } : { source, version: secret.version } };
 }
 
 export async function resolveLoginPassword(reader: SecretReader, sc: SandboxCapacity): Promise<Resolved<string | undefined>> {
   const ref = sc.spec.scaleOut.loginPasswordSecretRef;
   if (!ref) return { ok: true, value: undefined };
-  return readRequired(reader, sc.metadata.namespace, ref.name, ref.key, 'spec.scaleOut.loginPasswordSecretRef');
+  const password = await readRequired(reader, sc.metadata.namespace, ref.name, ref.key, 'spec.scaleOut.loginPasswordSecretRef');
+  return password.ok ? { ok: true, value: password.value } : password;
 }

@@ -15,7 +15,7 @@ import type { SandboxCapacity } from '../api/sandbox-capacity.js';
 import { cloudErrorOf, type AckApi, type AckTaskInfo } from '../cloud/ack-api.js';
 import type { CallBudget } from '../cloud/call-budget.js';
 import {
-  CREATED_SKEW_ALLOWANCE_MS, EventReason, SCALE_OUT_TASK_TYPE, adoptOwnTasks, classifyAckTaskState, foldTaskInfo, foldUnjoinedLookups, recoverIntent, toBlocked,
+  CREATED_SKEW_ALLOWANCE_MS, EventReason, SCALE_OUT_TASK_TYPE, adoptOwnTasks, classifyAckTaskState, credentialsOf, foldTaskInfo, foldUnjoinedLookups, recoverIntent, toBlocked,
   type Blocked, type ClusterTask, type CloudWork, type Outcome, type OwnTaskCandidate, type PlannedEvent, type TaskInfo, type UnjoinedLookup,
 } from './core/index.js';
 import type { NodeReader } from './ports.js';
@@ -70,7 +70,7 @@ async function pollTasks(sc: SandboxCapacity, taskIds: readonly string[], ctx: F
       events.push(...outcome.events);
     } catch (err) {
       const info = cloudErrorOf(err, 'read');
-      const blocked = toBlocked(info, 'DescribeTaskInfo');
+      const blocked = toBlocked(info, 'DescribeTaskInfo', credentialsOf(sc));
       if (blocked) return { capacity, events, blocked };
       ctx.logger.warn('DescribeTaskInfo failed; will poll again', { taskId, code: info.code, kind: info.kind, error: info.message });
     }
@@ -117,7 +117,7 @@ async function recoverIntents(sc: SandboxCapacity, intentIds: readonly string[],
       events.push(...outcome.events);
     } catch (err) {
       const info = cloudErrorOf(err, 'read');
-      const blocked = toBlocked(info, 'DescribeClusterTasks');
+      const blocked = toBlocked(info, 'DescribeClusterTasks', credentialsOf(sc));
       if (blocked) return { capacity, events, blocked };
       ctx.logger.warn('could not list the cluster\'s tasks to recover an intent; will retry', { intentId, code: info.code, error: info.message });
     }
@@ -135,7 +135,7 @@ async function firstLook(sc: SandboxCapacity, ctx: FollowContext): Promise<Follo
     return { capacity: { ...sc, status: outcome.status }, events: outcome.events };
   } catch (err) {
     const info = cloudErrorOf(err, 'read');
-    const blocked = toBlocked(info, 'DescribeClusterTasks');
+    const blocked = toBlocked(info, 'DescribeClusterTasks', credentialsOf(sc));
     if (blocked) return { capacity: sc, events: [], blocked };
     ctx.logger.warn('could not read the cluster\'s tasks for a first look; nothing is requested until it can', { code: info.code, error: info.message });
     return { capacity: sc, events: [] };
@@ -158,7 +158,7 @@ async function lookUpUnjoined(sc: SandboxCapacity, instanceIds: readonly string[
     return { capacity: { ...sc, status: folded.status }, events: folded.events };
   } catch (err) {
     const info = cloudErrorOf(err, 'read');
-    const blocked = toBlocked(info, 'DescribeClusterNodes');
+    const blocked = toBlocked(info, 'DescribeClusterNodes', credentialsOf(sc));
     if (blocked) return { capacity: sc, events: [], blocked };
     ctx.logger.warn('could not look up unjoined instances; they keep counting meanwhile', { code: info.code, error: info.message });
     return { capacity: sc, events: [] };

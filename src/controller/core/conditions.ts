@@ -11,11 +11,12 @@
 //   SurplusNodes when a surplus appears or its size changes (compared with the previous status of the same
 //                generation; a spec change reports it again once);
 //   DryRun       when the dry-run would-be request changes (reason or count);
-//   OverlappingSelector when status.overlapping changes to a non-empty list.
+//   OverlappingSelector when status.overlapping changes to a non-empty list;
+//   NodeDisappeared     when counted Nodes seen last time are gone, saying which and what follows.
 // InstancesUnjoined comes with the lookup that diagnosed the instance (counting.ts foldUnjoinedLookups).
 // TaskTimedOut comes from tasks.ts, the cloud-outcome Events from outcomes.ts and recovery.ts.
 import type { Condition, SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
-import { ConditionType, EventReason, Reason } from './reasons.js';
+import { ConditionType, EventReason, Reason, plural } from './reasons.js';
 import { toTimestamp } from './time.js';
 import type { PlannedEvent, Verdict } from './types.js';
 
@@ -38,7 +39,7 @@ type Draft = Omit<Condition, 'lastTransitionTime'>;
 function readyCondition({ desired, replicas, readyReplicas, verdict, generation }: ConditionFacts): Draft {
   if (readyReplicas >= desired) {
     const surplus = replicas - desired;
-    const message = surplus > 0 ? `${readyReplicas} ready; ${surplusMessage(replicas, desired)}` : `${readyReplicas} of ${desired} nodes ready`;
+    const message = surplus > 0 ? `${readyReplicas} ready; ${surplusMessage(replicas, desired)}` : `${readyReplicas} of ${plural(desired, 'node')} ready`;
     return { type: ConditionType.Ready, status: 'True', reason: surplus > 0 ? Reason.SurplusNodes : Reason.NodesReady, message, observedGeneration: generation };
   }
   return { type: ConditionType.Ready, status: 'False', reason: verdict.reason, message: verdict.message, observedGeneration: generation };
@@ -75,7 +76,7 @@ export function findCondition(conditions: readonly Condition[] | undefined, type
 /** The one wording of a surplus, in the condition, lastDecision and the SurplusNodes Event alike. */
 export function surplusMessage(replicas: number, desired: number): string {
   const surplus = replicas - desired;
-  return `${replicas} nodes match, ${desired} desired: ${surplus} surplus ${surplus === 1 ? 'node is' : 'nodes are'} reported, never removed`;
+  return `${plural(replicas, 'node')} match, ${desired} desired: ${plural(surplus, 'surplus node')} ${surplus === 1 ? 'is' : 'are'} reported, never removed`;
 }
 
 /** Conditions re-derived for a status changed after the plan (by a cloud call's outcome). */
@@ -105,6 +106,7 @@ export interface PlanEventFacts {
   generation: number;
   desired: number;
   verdict: Verdict;
+  goneNodes?: readonly { name: string; instanceId?: string }[];
 }
 
 export function planEvents(previous: SandboxCapacityStatus, next: SandboxCapacityStatus, facts: PlanEventFacts): PlannedEvent[] {
@@ -113,7 +115,18 @@ export function planEvents(previous: SandboxCapacityStatus, next: SandboxCapacit
     ...surplusEvents(previous, next, facts),
     ...dryRunEvents(previous, facts.verdict),
     ...overlapEvents(previous, next),
+    ...goneEvents(next, facts),
   ];
+}
+
+function goneEvents(next: SandboxCapacityStatus, { goneNodes, verdict, desired }: PlanEventFacts): PlannedEvent[] {
+  if (goneNodes === undefined || goneNodes.length === 0) return [];
+  const names = goneNodes.map((n) => (n.instanceId === undefined ? n.name : `${n.name} (instance ${n.instanceId})`)).join(', ');
+  const what = goneNodes.length === 1 ? 'Node' : 'Nodes';
+  const then = verdict.action === 'ScaleOut'
+    ? `requesting ${plural(verdict.count ?? 0, 'replacement node')}`
+    : `no replacement requested now: ${verdict.reason}`;
+  return [{ type: 'Warning', reason: EventReason.NodeDisappeared, message: `${what} ${names} disappeared; ${next.replicas ?? 0} of ${plural(desired, 'node')} left, ${then}` }];
 }
 
 function overlapEvents(previous: SandboxCapacityStatus, next: SandboxCapacityStatus): PlannedEvent[] {

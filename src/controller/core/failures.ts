@@ -23,14 +23,22 @@
 //
 // A cloud stall is remembered through the Stalled condition itself: status True, a reason from
 // CLOUD_STALL_REASONS, observedGeneration = the generation the refused request was made for. It holds
-// while that generation is current and nextRetryTime is in the future; a spec change lifts it at once.
-import type { SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
+// while that generation is current and nextRetryTime is in the future. Lifted at once by a spec change,
+// by a new value of the annotation capacity.sandbox.dev/retry-requested-at (retry now, without editing
+// the spec), and — for AuthenticationFailed / PermissionDenied — by a new resourceVersion of the
+// credentials Secret, which is re-read every CREDENTIALS_RECHECK_MS while such a stall holds.
+import { RETRY_ANNOTATION, type SandboxCapacity, type SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
 import type { CloudErrorInfo, CloudErrorKind } from '../../cloud/ack-api.js';
 import { findCondition } from './conditions.js';
 import { ConditionType, Reason } from './reasons.js';
 import type { BackoffSettings } from './settings.js';
 import { parseTimestamp, toTimestampCeil } from './time.js';
 import type { Blocked, Random } from './types.js';
+
+/** While stalled on credentials, their Secret is re-read this often (a GET; no Secret watch needed). */
+export const CREDENTIALS_RECHECK_MS = 30_000;
+/** Stalls a new AccessKey (or a RAM fix that comes with one) can lift. */
+export const CREDENTIAL_STALLS: ReadonlySet<string> = new Set([Reason.AuthenticationFailed, Reason.PermissionDenied]);
 
 /** Throttling backs off on the normal schedule but never longer than this (unless retry-after says so). */
 export const THROTTLE_MAX_BACKOFF_MS = 60_000;
@@ -80,10 +88,15 @@ export function describeCloudError(info: CloudErrorInfo): string {
   return info.message === '' || info.message.startsWith(info.code) ? info.message || info.code : `${info.code}: ${info.message}`;
 }
 
-/** A read (poll, task list) refused for a reason that needs a human becomes a Blocked; others are retried. */
-export function toBlocked(info: CloudErrorInfo, action: string): Blocked | undefined {
+/**
+ * A read (poll, task list) refused for a reason that needs a human becomes a Blocked; others are
+ * retried. Refused credentials say where they came from (`credentials`: credentialsOf the resource).
+ */
+export function toBlocked(info: CloudErrorInfo, action: string, credentials?: string): Blocked | undefined {
   const reason = stallReasonFor(info);
-  return reason === undefined ? undefined : { reason, message: `${action} refused: ${describeCloudError(info)}` };
+  if (reason === undefined) return undefined;
+  const from = credentials !== undefined && CREDENTIAL_STALLS.has(reason) ? ` (${credentials}; retried within 30 s of a change to it)` : '';
+  return { reason, message: `${action} refused: ${describeCloudError(info)}${from}` };
 }
 
 // ---- Backoff ---------------------------------------------------------------------------------
@@ -172,6 +185,31 @@ export function isStallLiftedBySpecChange(status: SandboxCapacityStatus, generat
   return stall !== undefined && stall.generation !== generation;
 }
 
+/** The retry annotation carries a value not acted on yet: retry now, whatever holds. */
+export function retryRequested(capacity: SandboxCapacity): boolean {
+  const value = capacity.metadata.annotations?.[RETRY_ANNOTATION];
+  return value !== undefined && value !== capacity.status?.lastRetryRequest;
+}
+
+/** A credentials stall, and the Secret it was about has changed since (a fixed AccessKey). */
+export function credentialsChanged(status: SandboxCapacityStatus, currentVersion: string | undefined): boolean {
+  const stall = recordedStall(status);
+  if (stall === undefined || !CREDENTIAL_STALLS.has(stall.reason)) return false;
+  return currentVersion !== undefined && status.credentialsVersion !== undefined && currentVersion !== status.credentialsVersion;
+}
+
+/** The resource is stalled on its credentials: the shell re-reads their Secret every CREDENTIALS_RECHECK_MS. */
+export function stalledOnCredentials(status: SandboxCapacityStatus | undefined): boolean {
+  const stall = status === undefined ? undefined : recordedStall(status);
+  return stall !== undefined && CREDENTIAL_STALLS.has(stall.reason);
+}
+
+/** Where the resource's AccessKey comes from, for messages about refused credentials. */
+export function credentialsOf(capacity: SandboxCapacity): string {
+  const ref = capacity.spec.credentials?.secretRef;
+  return ref === undefined ? 'the default credential chain (environment, RRSA, ECS RAM role)' : `the AccessKey of spec.credentials.secretRef ${capacity.metadata.namespace}/${ref.name}`;
+}
+
 // ---- Messages shared by the planner and the outcome folds ------------------------------------
 // A status written right after a cloud call and the status the next plan derives must say the same
 // thing (no churn, no spurious condition transitions), so both take their wording from here.
@@ -182,6 +220,7 @@ export function backoffMessage(reason: string, nextRetryTime: string, failures: 
   return `retrying after ${nextRetryTime} (${failures} consecutive failures${cause})`;
 }
 
-export function stallMessage(cause: string, nextRetryTime: string): string {
-  return `${cause}; no retry until the spec changes or until ${nextRetryTime}`;
+export function stallMessage(cause: string, nextRetryTime: string, credentials?: string): string {
+  const secret = credentials?.startsWith('the AccessKey of') === true ? ', within 30 s of a change to that Secret' : '';
+  return `${cause}; retried when the spec changes${secret}, when annotated ${RETRY_ANNOTATION}=<now>, or at ${nextRetryTime}`;
 }

@@ -9,9 +9,9 @@ export { clusterIdentity, clusterProblem, countsFor, overlapsOf, type ClusterIde
 export { adoptOwnTasks, type OwnTaskCandidate } from './recovery.js';
 export { foldUnjoinedLookups, type UnjoinedLookup } from './counting.js';
 export { classifyAckTaskState, ownerTagValue, isUnfinished } from './tasks.js';
-export { toBlocked } from './failures.js';
+export { credentialsOf, stalledOnCredentials, toBlocked } from './failures.js';
 export { SCALE_OUT_TASK_TYPE, withCurrentSpellings } from './tasks.js';
 export { parseDuration, parseTimestamp, tryParseDuration, formatDuration } from './time.js';
 export { settingsOf } from './settings.js';
-export { ConditionType, Reason, EventReason } from './reasons.js';
+export { ConditionType, Reason, EventReason, plural } from './reasons.js';
 export type * from './types.js';

@@ -24,8 +24,8 @@
 import type { SandboxCapacity, SandboxCapacityStatus, TaskRecord } from '../../api/sandbox-capacity.js';
 import type { CloudErrorInfo, CloudErrorKind } from '../../cloud/ack-api.js';
 import { refreshConditions, stalledEvents } from './conditions.js';
-import { backoffMessage, delayPolicyFor, describeCloudError, registerFailure, resetFailures, stallMessage, stallReasonFor } from './failures.js';
-import { EventReason, Reason } from './reasons.js';
+import { CREDENTIAL_STALLS, backoffMessage, credentialsOf, delayPolicyFor, describeCloudError, registerFailure, resetFailures, stallMessage, stallReasonFor } from './failures.js';
+import { EventReason, Reason, plural } from './reasons.js';
 import { outcomeUnknownMessage } from './recovery.js';
 import { settingsOf } from './settings.js';
 import { busyWithOwnTaskMessage } from './scale-out-cluster.js';
@@ -61,12 +61,12 @@ export function recordScaleOutAccepted(capacity: SandboxCapacity, intentId: stri
   const status = capacity.status ?? {};
   const record = requestingRecord(capacity, intentId);
   if (record === undefined) return { status, events: [] };
-  const accepted: TaskRecord = { ...record, state: 'Running', taskId: ids.taskId, message: `${record.count} nodes requested in task ${ids.taskId} (${where(record)})` };
+  const accepted: TaskRecord = { ...record, state: 'Running', taskId: ids.taskId, message: `${plural(record.count, 'node')} requested in task ${ids.taskId} (${where(record)})` };
   if (ids.requestId !== undefined) accepted.requestId = ids.requestId;
   const updated = { ...status, tasks: replaceRecord(status.tasks ?? [], accepted) };
   const verdict: Verdict = { action: 'ScaleOut', reason: Reason.ScalingOut, message: accepted.message ?? '', count: record.count };
   const request = ids.requestId === undefined ? '' : `, request ${ids.requestId}`;
-  const event: PlannedEvent = { type: 'Normal', reason: EventReason.ScaleOutRequested, message: `requested ${record.count} nodes in ${where(record)} (task ${ids.taskId}${request})` };
+  const event: PlannedEvent = { type: 'Normal', reason: EventReason.ScaleOutRequested, message: `requested ${plural(record.count, 'node')} in ${where(record)} (task ${ids.taskId}${request})` };
   return { status: refreshConditions(capacity, updated, verdict, toEpochMs(now)), events: [event] };
 }
 
@@ -76,7 +76,7 @@ export function recordScaleOutFailed(capacity: SandboxCapacity, intentId: string
   if (record === undefined) return { status, events: [] };
   const nowMs = toEpochMs(now);
   if (info.kind === 'unknownOutcome') return keepForRecovery(capacity, record, info, nowMs);
-  const cause = `ScaleOutCluster for ${record.count} nodes in ${where(record)} refused: ${describeCloudError(info)}`;
+  const cause = `ScaleOutCluster for ${plural(record.count, 'node')} in ${where(record)} refused: ${describeCloudError(info)}`;
   const refused: TaskRecord = { ...record, state: 'Refused', completionTime: toTimestamp(nowMs), message: cause };
   const tasks = replaceRecord(status.tasks ?? [], refused);
   const withRecord: SandboxCapacityStatus = { ...status, tasks, inFlightReplicas: Math.max(0, (status.inFlightReplicas ?? 0) - record.count) };
@@ -126,7 +126,7 @@ function markStockOut(capacity: SandboxCapacity, status: SandboxCapacityStatus, 
 function backOff(capacity: SandboxCapacity, withRecord: SandboxCapacityStatus, { info, cause, nowMs, random }: { info: CloudErrorInfo; cause: string; nowMs: number; random: Random }): Outcome {
   const registration = registerFailure(withRecord, delayPolicyFor(info), settingsOf(capacity.spec).settings.backoff, nowMs, random);
   const next = registration.status.nextRetryTime ?? toTimestamp(nowMs);
-  const verdict = refusalVerdict(info, cause, next, registration.status.consecutiveFailures ?? 0);
+  const verdict = refusalVerdict(capacity, info, { cause, next, failures: registration.status.consecutiveFailures ?? 0 });
   const events: PlannedEvent[] = [];
   if (info.kind !== 'clusterBusy') events.push({ type: 'Warning', reason: EventReason.ScaleOutFailed, message: cause });
   if (registration.delayMs !== undefined && verdict.action === 'Wait') {
@@ -159,8 +159,12 @@ function finishRefusal(capacity: SandboxCapacity, before: SandboxCapacityStatus,
   return { status: refreshed, events: [...events, ...stalledEvents(before.conditions, refreshed.conditions)] };
 }
 
-function refusalVerdict(info: CloudErrorInfo, cause: string, next: string, failures: number): Verdict {
+function refusalVerdict(capacity: SandboxCapacity, info: CloudErrorInfo, { cause, next, failures }: { cause: string; next: string; failures: number }): Verdict {
   const stallReason = stallReasonFor(info);
+  if (stallReason !== undefined && CREDENTIAL_STALLS.has(stallReason)) {
+    const credentials = credentialsOf(capacity);
+    return { action: 'Blocked', reason: stallReason, message: stallMessage(`${cause} (${credentials})`, next, credentials) };
+  }
   if (stallReason !== undefined) return { action: 'Blocked', reason: stallReason, message: stallMessage(cause, next) };
   const reason = info.kind === 'clusterBusy' ? Reason.ClusterBusy : Reason.BackingOff;
   return { action: 'Wait', reason, message: backoffMessage(reason, next, failures, cause) };
@@ -256,7 +260,7 @@ function sameIds(a: readonly string[] | undefined, b: readonly string[]): boolea
 function describeResult(record: TaskRecord, info: TaskInfo, created: number, failed: number): string {
   const label = record.taskId ?? record.intentId;
   const state = info.state ?? 'unknown';
-  if (failed === 0 && classifyAckTaskState(info.state) === 'success') return `task ${label} succeeded: ${record.count} of ${record.count} nodes created`;
+  if (failed === 0 && classifyAckTaskState(info.state) === 'success') return `task ${label} succeeded: ${record.count} of ${plural(record.count, 'node')} created`;
   const cause = info.error?.message !== undefined && info.error.message !== '' ? `: ${info.error.code ?? 'error'}: ${info.error.message}` : '';
-  return `task ${label} ended ${state}: ${created} of ${record.count} nodes created, ${failed} failed${cause}`;
+  return `task ${label} ended ${state}: ${created} of ${plural(record.count, 'node')} created, ${failed} failed${cause}`;
 }

@@ -9,10 +9,10 @@
 //      the in-flight headroom, and only whole (room for less than a whole request waits for joins);
 //   4. write: the ledger records the intent, conditions and Events follow from the verdict.
 // It is backend-neutral: everything about how requests are recorded and followed is the Ledger's.
-import type { SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
+import { RETRY_ANNOTATION, type SandboxCapacity, type SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
 import { buildConditions, findCondition, planEvents } from './conditions.js';
 import { accountUnjoined, countNodes, type NodeCounts, type UnjoinedAccount } from './counting.js';
-import { activeCloudStall, backoffMessage, isBackingOff, isStallLiftedBySpecChange } from './failures.js';
+import { CREDENTIALS_RECHECK_MS, activeCloudStall, backoffMessage, credentialsChanged, isBackingOff, isStallLiftedBySpecChange, retryRequested, stalledOnCredentials } from './failures.js';
 import { selectorToString } from './nodes.js';
 import { clusterProblem, overlapProblem } from './ownership.js';
 import { ConditionType, Reason } from './reasons.js';
@@ -21,7 +21,7 @@ import { nextRequeueMs } from './schedule.js';
 import { settingsOf, type Settings } from './settings.js';
 import { isUnfinished, lastFailureMessage, taskLabel } from './tasks.js';
 import { toEpochMs, toTimestamp } from './time.js';
-import type { Decision, Ledger, PlanInput, RequestShape, Verdict } from './types.js';
+import type { Decision, Ledger, PlanInput, PlannedEvent, RequestShape, Verdict } from './types.js';
 import { decide, shortfallOf, type DecisionFacts } from './verdict.js';
 
 interface Observation {
@@ -42,25 +42,36 @@ export function plan(input: PlanInput): Decision {
   const observed = observe(input);
   const facts = gatherFacts(input, observed);
   const verdict = decide(facts);
-  const { nowMs, generation, ledger } = observed;
-  const request: RequestShape | undefined = verdict.action === 'ScaleOut' ? { count: verdict.count ?? 0, targets: verdict.targets ?? [] } : undefined;
-  const committed = ledger.commit(observed.backoffStatus, request, input.random);
+  const request = requestShapeOf(verdict);
+  const committed = observed.ledger.commit(observed.backoffStatus, request, input.random);
   const status = buildStatus(input, observed, { base: committed.status, verdict, inFlight: observed.inFlight + (request?.count ?? 0) });
-  const previous = input.capacity.status ?? {};
-  const decision: Decision = {
-    status,
-    events: [...ledger.events, ...planEvents(previous, status, { generation, desired: input.capacity.spec.replicas, verdict })],
-  };
+  const decision: Decision = { status, events: eventsOf(input, observed, { status, verdict }) };
   if (committed.request !== undefined) decision.request = committed.request;
   const requeue = nextRequeueMs({
-    wakeUpsMs: committed.wakeUpsMs,
+    wakeUpsMs: [...committed.wakeUpsMs, ...credentialsRecheckOf(input, status)],
     status,
-    nowMs,
+    nowMs: observed.nowMs,
     blocked: input.blocked !== undefined,
     ...(request === undefined ? {} : { scaleOutRemaining: shortfallOf(facts) - request.count }),
   });
   if (requeue !== undefined) decision.requeueAfterMs = requeue;
   return decision;
+}
+
+function requestShapeOf(verdict: Verdict): RequestShape | undefined {
+  return verdict.action === 'ScaleOut' ? { count: verdict.count ?? 0, targets: verdict.targets ?? [] } : undefined;
+}
+
+/** The ledger's own Events first (task outcomes), then what changed between the old status and the new. */
+function eventsOf(input: PlanInput, observed: Observation, next: { status: SandboxCapacityStatus; verdict: Verdict }): PlannedEvent[] {
+  const previous = input.capacity.status ?? {};
+  const context = { generation: observed.generation, desired: input.capacity.spec.replicas, verdict: next.verdict, ...(input.goneNodes === undefined ? {} : { goneNodes: input.goneNodes }) };
+  return [...observed.ledger.events, ...planEvents(previous, next.status, context)];
+}
+
+/** A Secret can be fixed without touching the resource; a credentials stall looks again at this interval. */
+function credentialsRecheckOf(input: PlanInput, status: SandboxCapacityStatus): number[] {
+  return stalledOnCredentials(status) && input.capacity.spec.credentials?.secretRef !== undefined ? [CREDENTIALS_RECHECK_MS] : [];
 }
 
 function observe(input: PlanInput): Observation {
@@ -78,7 +89,7 @@ function observe(input: PlanInput): Observation {
     ledger,
     unjoined,
     inFlight: Math.max(0, ledger.inFlight - unjoined.writtenOff),
-    backoffStatus: normalizeBackoff(capacity.status ?? {}, generation, nowMs),
+    backoffStatus: normalizeBackoff(input, generation, nowMs),
   };
   if (problem !== undefined) observation.problem = problem;
   return observation;
@@ -89,10 +100,23 @@ function ledgerFor(input: PlanInput, settings: Settings, nowMs: number): Ledger 
   return scaleOutClusterLedger({ capacity: input.capacity, nodes: input.nodes, settings, nowMs, oneTaskAtATime: input.oneTaskAtATime === true });
 }
 
-/** Past nextRetryTime is cleared; so is a cloud stall's when the spec changed since (retry at once). */
-function normalizeBackoff(previous: SandboxCapacityStatus, generation: number, nowMs: number): SandboxCapacityStatus {
-  const expired = !isBackingOff(previous, nowMs) || isStallLiftedBySpecChange(previous, generation);
-  return expired ? { ...previous, nextRetryTime: null } : previous;
+/**
+ * Past nextRetryTime is cleared; so is a stall's or a backoff's when the spec changed since, a retry was
+ * asked for by annotation, or a credentials stall's Secret changed (retry at once). The status keeps
+ * what was acted on: the annotation value, the Secret's version.
+ */
+function normalizeBackoff(input: PlanInput, generation: number, nowMs: number): SandboxCapacityStatus {
+  const { capacity } = input;
+  const previous = capacity.status ?? {};
+  const lifted = isStallLiftedBySpecChange(previous, generation) || retryRequested(capacity) || credentialsChanged(previous, input.credentialsVersion);
+  const expired = !isBackingOff(previous, nowMs) || lifted;
+  const retry = capacity.metadata.annotations?.[RETRY_ANNOTATION];
+  return {
+    ...previous,
+    ...(expired ? { nextRetryTime: null } : {}),
+    ...(retry === undefined ? {} : { lastRetryRequest: retry }),
+    ...(input.credentialsVersion === undefined ? {} : { credentialsVersion: input.credentialsVersion }),
+  };
 }
 
 function gatherFacts(input: PlanInput, observed: Observation): DecisionFacts {

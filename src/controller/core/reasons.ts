@@ -50,6 +50,11 @@ export const Reason = {
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
+/** "1 node", "3 nodes": every count in a message goes through here. */
+export function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 /** Kubernetes Event reasons. */
 export const EventReason = {
   ScaleOutRequested: 'ScaleOutRequested',
@@ -67,6 +72,8 @@ export const EventReason = {
   InstancesUnjoined: 'InstancesUnjoined',
   /** Another resource's selector may pick the same Nodes (emitted when the overlap changes). */
   OverlappingSelector: 'OverlappingSelector',
+  /** A counted Node is gone (deleted), and whether a replacement is requested for it. */
+  NodeDisappeared: 'NodeDisappeared',
   /** A vSwitch answered with a capacity failure and is skipped for a while. */
   OutOfStock: 'OutOfStock',
   /** A deleted resource let go of requests still in flight (annotation capacity.sandbox.dev/abandon-in-flight). */

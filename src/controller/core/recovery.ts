@@ -24,7 +24,7 @@
 //   wait    → unchanged
 import { INTENT_TAG_KEY, OWNER_TAG_KEY, type SandboxCapacity, type TaskRecord } from '../../api/sandbox-capacity.js';
 import { registerFailure } from './failures.js';
-import { EventReason } from './reasons.js';
+import { EventReason, plural } from './reasons.js';
 import { settingsOf } from './settings.js';
 import { applyTaskInfo, type TaskInfo } from './outcomes.js';
 import { SCALE_OUT_TASK_TYPE, findByIntent, ownerTagValue, replaceRecord } from './tasks.js';
@@ -140,12 +140,12 @@ export function recoverIntent(
   const nowMs = toEpochMs(now);
   if (resolution.kind === 'wait') return { status, events: [] };
   if (resolution.kind === 'adopt') {
-    const message = `adopted task ${resolution.taskId} (matched by ${resolution.matchedBy}) for intent ${intentId}: ${record.count} nodes in ${(record.vswitchIds ?? []).join(',')}`;
+    const message = `adopted task ${resolution.taskId} (matched by ${resolution.matchedBy}) for intent ${intentId}: ${plural(record.count, 'node')} in ${(record.vswitchIds ?? []).join(',')}`;
     const adopted: TaskRecord = { ...record, state: 'Running', taskId: resolution.taskId, message };
     return { status: { ...status, tasks: replaceRecord(tasks, adopted) }, events: [{ type: 'Normal', reason: EventReason.TaskAdopted, message }] };
   }
   const seen = resolution.candidates.length === 0 ? 'no candidate task' : `no unambiguous match among ${resolution.candidates.join(', ')}`;
-  const message = `intent ${intentId} for ${record.count} nodes abandoned: ${seen} in the cluster's task list`;
+  const message = `intent ${intentId} for ${plural(record.count, 'node')} abandoned: ${seen} in the cluster's task list`;
   const abandoned: TaskRecord = { ...record, state: 'Abandoned', completionTime: toTimestamp(nowMs), message };
   const updated = { ...status, tasks: replaceRecord(tasks, abandoned), inFlightReplicas: Math.max(0, (status.inFlightReplicas ?? 0) - record.count) };
   const registration = registerFailure(updated, { kind: 'exponential' }, settingsOf(capacity.spec).settings.backoff, nowMs, options.random);
@@ -181,7 +181,7 @@ export function adoptOwnTasks(capacity: SandboxCapacity, candidates: readonly Ow
     if (recorded.has(intentId)) continue;
     const record = adoptedRecord(task, intentId, nowMs);
     adopted.push(record);
-    events.push({ type: 'Normal', reason: EventReason.TaskAdopted, message: `adopted task ${task.taskId} (owner tag ${owner}: requested before this resource was re-created): ${record.count} nodes, ${record.state}` });
+    events.push({ type: 'Normal', reason: EventReason.TaskAdopted, message: `adopted task ${task.taskId} (owner tag ${owner}: requested before this resource was re-created): ${plural(record.count, 'node')}, ${record.state}` });
   }
   return { status: { ...status, tasks: [...adopted, ...(status.tasks ?? [])], ledgerCheckedAt: toTimestamp(nowMs) }, events };
 }

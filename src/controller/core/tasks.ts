@@ -8,7 +8,7 @@
 // Statuses written by v0.1 spell states differently (LEGACY_TASK_STATES): withCurrentSpellings reads them.
 import { createHash } from 'node:crypto';
 import { INTENT_TAG_KEY, LEGACY_TASK_STATES, OWNER_TAG_KEY, type SandboxCapacity, type TaskRecord, type TaskState } from '../../api/sandbox-capacity.js';
-import { EventReason } from './reasons.js';
+import { EventReason, plural } from './reasons.js';
 import { formatDuration, parseTimestamp, toTimestamp } from './time.js';
 import type { PlannedEvent, Random, ScaleOutRequest } from './types.js';
 
@@ -75,7 +75,7 @@ export function makeIntentId(nowMs: number, random: Random): string {
 }
 
 export function newIntentRecord(intentId: string, count: number, vswitchIds: string[], nowMs: number): TaskRecord {
-  return { intentId, count, vswitchIds, state: 'Requesting', startTime: toTimestamp(nowMs), message: `requesting ${count} nodes in ${vswitchIds.join(',')}` };
+  return { intentId, count, vswitchIds, state: 'Requesting', startTime: toTimestamp(nowMs), message: `requesting ${plural(count, 'node')} in ${vswitchIds.join(',')}` };
 }
 
 export function toScaleOutRequest(record: TaskRecord, capacity: SandboxCapacity): ScaleOutRequest {
@@ -118,7 +118,7 @@ export function markTimedOut(tasks: readonly TaskRecord[], taskTimeoutMs: number
   const updated = tasks.map((record) => {
     const started = parseTimestamp(record.startTime);
     if (record.state !== 'Running' || started === undefined || nowMs - started < taskTimeoutMs) return record;
-    const message = `task ${record.taskId ?? record.intentId} for ${record.count} nodes still running after ${formatDuration(taskTimeoutMs)}; its nodes keep counting as in flight until ACK reports a result`;
+    const message = `task ${record.taskId ?? record.intentId} for ${plural(record.count, 'node')} still running after ${formatDuration(taskTimeoutMs)}; its nodes keep counting as in flight until ACK reports a result`;
     events.push({ type: 'Warning', reason: EventReason.TaskTimedOut, message });
     return { ...record, state: 'TimedOut' as const, message };
   });

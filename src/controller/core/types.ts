@@ -49,6 +49,10 @@ export interface PlanInput {
   cluster?: ClusterIdentity;
   /** Other resources whose selectors may pick the same Nodes (ownership.ts overlapsOf); undefined: none. */
   overlaps?: Overlaps;
+  /** resourceVersion of the credentials Secret, when the shell read it in this reconcile. */
+  credentialsVersion?: string;
+  /** Counted Nodes seen by the previous reconcile and gone now (deleted): said in an Event. */
+  goneNodes?: readonly { name: string; instanceId?: string }[];
 }
 
 export type EventType = 'Normal' | 'Warning';

@@ -20,7 +20,7 @@
 import type { Blocked, RequestShape, Verdict } from './types.js';
 import { surplusMessage } from './conditions.js';
 import type { CloudStall } from './failures.js';
-import { Reason } from './reasons.js';
+import { Reason, plural } from './reasons.js';
 
 export interface DecisionFacts {
   desired: number;
@@ -85,14 +85,14 @@ export function decide(facts: DecisionFacts): Verdict {
   return {
     action: 'ScaleOut',
     reason: Reason.ScalingOut,
-    message: `requesting ${request.count} nodes in ${request.targets.join(',')} (${describeCounts(facts)}, shortfall ${shortfallOf(facts)})`,
+    message: `requesting ${plural(request.count, 'node')} in ${request.targets.join(',')} (${describeCounts(facts)}, shortfall ${shortfallOf(facts)})`,
     count: request.count,
     targets: request.targets,
   };
 }
 
 function describeCounts(f: DecisionFacts): string {
-  return `${f.replicas} of ${f.desired} nodes present, ${f.inFlight} in flight`;
+  return `${f.replicas} of ${plural(f.desired, 'node')} present, ${f.inFlight} in flight`;
 }
 
 function satisfiedRule(f: DecisionFacts): Verdict | undefined {
@@ -102,27 +102,27 @@ function satisfiedRule(f: DecisionFacts): Verdict | undefined {
   if (pending !== undefined) return pending;
   if (f.inFlight > 0) {
     const tasks = f.inFlightLabels.length > 0 ? ` (${f.inFlightLabels.join(', ')})` : '';
-    return { action: 'Wait', reason: Reason.WaitingForNodes, message: `${describeCounts(f)}: waiting for ${f.inFlight} requested nodes to join${tasks}` };
+    return { action: 'Wait', reason: Reason.WaitingForNodes, message: `${describeCounts(f)}: waiting for ${plural(f.inFlight, 'requested node')} to join${tasks}` };
   }
   if (f.readyReplicas < Math.min(f.desired, f.replicas)) {
-    return { action: 'Wait', reason: Reason.WaitingForNodesReady, message: `${f.readyReplicas} of ${f.desired} nodes ready, waiting for the others to become Ready` };
+    return { action: 'Wait', reason: Reason.WaitingForNodesReady, message: `${f.readyReplicas} of ${plural(f.desired, 'node')} ready, waiting for the others to become Ready` };
   }
   if (surplus > 0) {
     return { action: 'NoOp', reason: Reason.SurplusNodes, message: surplusMessage(f.replicas, f.desired) };
   }
-  return { action: 'NoOp', reason: Reason.NodesReady, message: `${f.readyReplicas} of ${f.desired} nodes ready` };
+  return { action: 'NoOp', reason: Reason.NodesReady, message: `${f.readyReplicas} of ${plural(f.desired, 'node')} ready` };
 }
 
 function wouldRequest(f: DecisionFacts, reason: string, mode: string): Verdict {
   const request = f.request;
   const shortfall = shortfallOf(f);
   if (request === undefined || request.count <= 0) {
-    return { action: 'NoOp', reason, message: `${mode}: shortfall of ${shortfall} nodes, nothing would be requested now (${f.inFlight} of at most ${f.maxInFlight} nodes in flight)`, count: 0 };
+    return { action: 'NoOp', reason, message: `${mode}: shortfall of ${plural(shortfall, 'node')}, nothing would be requested now (${f.inFlight} of at most ${plural(f.maxInFlight, 'node')} in flight)`, count: 0 };
   }
   return {
     action: 'NoOp',
     reason,
-    message: `${mode}: would request ${request.count} nodes in ${request.targets.join(',')} (${describeCounts(f)}, shortfall ${shortfall})`,
+    message: `${mode}: would request ${plural(request.count, 'node')} in ${request.targets.join(',')} (${describeCounts(f)}, shortfall ${shortfall})`,
     count: request.count,
     targets: request.targets,
   };
@@ -150,6 +150,6 @@ function inFlightLimitRule(f: DecisionFacts): Verdict | undefined {
   return {
     action: 'Wait',
     reason: Reason.InFlightLimit,
-    message: `${f.inFlight} nodes in flight, limit ${f.maxInFlight}: the remaining shortfall of ${shortfallOf(f)} is requested in whole requests as those join or their tasks end`,
+    message: `${plural(f.inFlight, 'node')} in flight, limit ${f.maxInFlight}: the remaining shortfall of ${shortfallOf(f)} is requested in whole requests as those join or their tasks end`,
   };
 }

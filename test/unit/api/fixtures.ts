@@ -72,6 +72,8 @@ export const fullStatus: DeepRequired<SandboxCapacityStatus> = {
   outOfStock: [{ vswitchId: 'vsw-aaa', zone: 'cn-hangzhou-h', until: '2026-11-26T10:22:00Z', code: 'OperationDenied.NoStock' }],
   overlapping: ['sandbox-system/other-workers'],
   ledgerCheckedAt: '2026-11-26T09:59:00Z',
+  lastRetryRequest: '2026-11-26T10:05:00Z',
+  credentialsVersion: '48213',
   lastDecision: { action: 'Wait', reason: 'BackingOff', message: 'retrying after 20s', count: 1 },
   conditions: [
     {

@@ -100,6 +100,8 @@ describe('SandboxCapacity types agree with the CRD schema', () => {
       'status.outOfStock[].zone',
       'status.overlapping',
       'status.ledgerCheckedAt',
+      'status.lastRetryRequest',
+      'status.credentialsVersion',
       'status.consecutiveFailures',
       'status.nextRetryTime',
       'status.lastDecision',

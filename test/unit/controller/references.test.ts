@@ -8,7 +8,7 @@ function reader(secrets: Record<string, Record<string, string>>, reads: string[]
       reads.push(`${namespace}/${name}`);
       const s = secrets[`${namespace}/${name}`];
       if (!s) return Promise.reject(Object.assign(new Error('not found'), { code: 404 }));
-      return Promise.resolve(s);
+      return Promise.resolve({ data: s, resourceVersion: '7' });
     },
   };
 }
@@ -22,12 +22,13 @@ function capacity(spec: Partial<SandboxCapacity['spec']>, scaleOut: Partial<Sand
 
 describe('Secret references', () => {
   it('uses the default credential chain when no Secret is referenced', async () => {
-    expect(await resolveCredentialSource(reader({}), capacity({}))).to.deep.equal({ ok: true, value: { kind: 'default' } });
+    expect(await resolveCredentialSource(reader({}), capacity({}))).to.deep.equal({ ok: true, value: { source: { kind: 'default' } } });
   });
 
   it('reads the AccessKey pair from the referenced Secret', async () => {
     const r = await resolveCredentialSource(reader({ 'ns/ak': { accessKeyId: 'id', accessKeySecret: 'sec' } }), capacity({ credentials: { secretRef: { name: 'ak' } } }));
-    expect(r).to.deep.equal({ ok: true, value: { kind: 'accessKey', accessKeyId: 'id', accessKeySecret: 'sec' } });
+    // The Secret's resourceVersion comes along: a change to it lifts a credentials stall.
+    expect(r).to.deep.equal({ ok: true, value: { source: { kind: 'accessKey', accessKeyId: 'id', accessKeySecret: 'sec' }, version: '7' } });
   });
 
   it('names a missing Secret and a missing key', async () => {
