@@ -182,11 +182,8 @@ export class Informer<T extends CachedObject> {
         labelSelector: this.options.labelSelector,
         limit: this.options.pageSize ?? DEFAULT_PAGE_SIZE,
         continue: continueToken,
-      });
-      for (const raw of page.items) {
-        const obj = this.safeTransform(raw);
-        if (obj) items.push(obj);
-      }
+      }, (raw) => this.safeTransform(raw));
+      items.push(...page.items);
       resourceVersion = page.resourceVersion;
       continueToken = page.continueToken;
     } while (continueToken !== undefined && !this.stopped);

@@ -1,0 +1,59 @@
+import { expect } from 'chai';
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { GEN_INDEX_NAMES, GEN_INDEX_SPECIFIER, slimGenIndexUrl } from '../../../src/kube/kube-config.js';
+
+const repoRoot = join(fileURLToPath(import.meta.url), '..', '..', '..', '..');
+const configJs = join(repoRoot, 'node_modules', '@kubernetes', 'client-node', 'dist', 'config.js');
+
+/** In a fresh process: import `module`, then list which of client-node's files were loaded. */
+async function clientNodeFilesLoadedBy(module: string, then = ''): Promise<string[]> {
+  const script = `
+    import { registerHooks } from 'node:module';
+    const loaded = [];
+    registerHooks({ load(url, context, next) { loaded.push(url); return next(url, context); } });
+    const m = await import(${JSON.stringify(module)});
+    ${then}
+    console.log(JSON.stringify(loaded.filter((u) => u.includes('/@kubernetes/client-node/')).map((u) => u.replace(/.*\\/client-node\\/dist\\//, ''))));
+  `;
+  const tsx = module.endsWith('.ts') ? ['--import', 'tsx'] : [];
+  const { stdout } = await promisify(execFile)(process.execPath, [...tsx, '--input-type=module', '-e', script], { cwd: repoRoot });
+  return JSON.parse(stdout.trim().split('\n').at(-1) ?? '[]') as string[];
+}
+
+describe("client-node's KubeConfig without its generated index (kube-config.ts)", function () {
+  this.timeout(60_000);
+
+  it("stands in for every name config.js imports from the generated index (client-node's pinned version)", () => {
+    const source = readFileSync(configJs, 'utf8');
+    const line = new RegExp(`import \\{([^}]*)\\} from '${GEN_INDEX_SPECIFIER.replace(/[./]/g, '\\$&')}'`).exec(source);
+    expect(line, `config.js no longer imports ${GEN_INDEX_SPECIFIER}`).to.not.equal(null);
+    const names = (line?.[1] ?? '').split(',').map((n) => n.trim()).filter(Boolean).sort();
+    expect(Object.keys(GEN_INDEX_NAMES).sort()).to.deep.equal(names);
+  });
+
+  it("exports the very objects of client-node's index, so both can be used in one process", async () => {
+    const slim = (await import(slimGenIndexUrl())) as Record<string, unknown>;
+    const index = (await import('@kubernetes/client-node')) as unknown as Record<string, unknown>;
+    for (const name of Object.keys(GEN_INDEX_NAMES)) expect(slim[name], name).to.be.a('function').and.equal(index[name]);
+  });
+
+  it("lets the operator's clients load a few dozen of client-node's files instead of all of them", async () => {
+    const loaded = await clientNodeFilesLoadedBy(join(repoRoot, 'src', 'kube', 'clients.ts'), `
+      const kc = new m.ConnectionReusingKubeConfig();
+      kc.loadFromOptions({ clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }], users: [{ name: 'u', token: 't' }], contexts: [{ name: 'x', cluster: 'c', user: 'u' }], currentContext: 'x' });
+      m.createKubeClients(kc);
+    `);
+    expect(loaded).to.include('config.js').and.include('watch.js');
+    expect(loaded.filter((file) => file === 'gen/index.js' || file === 'index.js' || file.startsWith('gen/models/') || file.startsWith('gen/types/'))).to.deep.equal([]);
+    expect(loaded.length).to.be.below(40);
+  });
+
+  it('loads everything, as before, where the index is imported anyway', async () => {
+    const loaded = await clientNodeFilesLoadedBy('@kubernetes/client-node');
+    expect(loaded.length).to.be.above(800);
+  });
+});
