@@ -64,6 +64,12 @@ describe("client-node's KubeConfig without its generated index (kube-config.ts)"
     expect(loaded.length).to.be.below(40);
   });
 
+  it("keeps the whole controller process off the index: src/operator.ts and all it imports", async () => {
+    // A value import from '@kubernetes/client-node' anywhere in the operator's code would load all of it again.
+    const loaded = await clientNodeFilesLoadedBy(join(repoRoot, 'src', 'operator.ts'));
+    expect(loaded.filter((file) => file === 'gen/index.js' || file === 'index.js' || file.startsWith('gen/models/') || file.startsWith('gen/types/'))).to.deep.equal([]);
+  });
+
   it('loads everything, as before, where the index is imported anyway', async () => {
     const loaded = await clientNodeFilesLoadedBy('@kubernetes/client-node');
     expect(loaded.length).to.be.above(800);
