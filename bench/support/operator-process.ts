@@ -152,11 +152,9 @@ export class OperatorProcess {
     return metricSum(await this.scrape(), name, where);
   }
 
-  /** Resident set size and its peak, from /proc/<pid>/status. */
-  memory(): { rssBytes: number; peakRssBytes: number } {
-    const status = readFileSync(`/proc/${this.pid}/status`, 'utf8');
-    const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
-    return { rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM') };
+  /** Resident set size, its peak and its two parts, from /proc/<pid>/status. */
+  memory(): ProcessMemory {
+    return processMemory(this.pid);
   }
 
   /** User + system CPU seconds the process used so far, from /proc/<pid>/stat. */
@@ -173,6 +171,21 @@ export class OperatorProcess {
       await this.exited;
     }
   }
+}
+
+export interface ProcessMemory {
+  rssBytes: number;
+  peakRssBytes: number;
+  /** Anonymous memory: V8's heap, malloc (buffers, TLS, compiler zones), thread stacks. */
+  anonBytes: number;
+  /** Pages of mapped files: mostly the node binary's own code and data as far as it was touched. */
+  fileBytes: number;
+}
+
+export function processMemory(pid: number): ProcessMemory {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN) * 1024;
+  return { rssBytes: kib('VmRSS'), peakRssBytes: kib('VmHWM'), anonBytes: kib('RssAnon'), fileBytes: kib('RssFile') + kib('RssShmem') };
 }
 
 export function processCpuSeconds(pid: number): number {

@@ -1,25 +1,18 @@
 // The API clients the controller uses, built from one KubeConfig. Every request gets a timeout:
 // client-node sets none, and a request hanging on a half-open connection would stall a reconcile
-// or, worse, a lease renewal past its deadline.
+// or, worse, a lease renewal past its deadline. Nothing here loads client-node's index or its
+// generated API classes (kube-config.ts and api-clients.ts say why and how).
 import { createHash } from 'node:crypto';
-import {
-  bufferFromFileOrString,
-  CoordinationV1Api,
-  CoreV1Api,
-  createConfiguration,
-  CustomObjectsApi,
-  KubeConfig,
-  ServerConfiguration,
-  type Cluster,
-  type Configuration,
-  type Middleware,
-  type RequestContext,
-  type ResponseContext,
-  type User,
-} from '@kubernetes/client-node';
+import type { Cluster, CoordinationV1Api, CoreV1Api, CustomObjectsApi, Middleware, User } from '@kubernetes/client-node';
+import { createConfiguration, type Configuration } from '@kubernetes/client-node/dist/gen/configuration.js';
+import type { RequestContext, ResponseContext } from '@kubernetes/client-node/dist/gen/http/http.js';
+import { ServerConfiguration } from '@kubernetes/client-node/dist/gen/servers.js';
+import { createCoordinationApi, createCoreApi, createCustomObjectsApi } from './api-clients.js';
+import { ApiRequester, USER_AGENT } from './api-request.js';
+import { bufferFromFileOrString, KubeConfig } from './kube-config.js';
 import { createKubeTransport, type ListWatchTransport } from './list-watch-transport.js';
 
-export const USER_AGENT = 'sandbox-capacity-operator';
+export { USER_AGENT };
 export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 export interface KubeClients {
@@ -102,7 +95,7 @@ function requestDefaults(timeoutMs: number): Middleware {
   };
 }
 
-/** A client-node API configuration whose requests all time out after timeoutMs. */
+/** A client-node API configuration whose requests all time out after timeoutMs (for client-node's own classes). */
 export function createApiConfiguration(kubeConfig: KubeConfig, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Configuration {
   const cluster = kubeConfig.getCurrentCluster();
   if (!cluster) throw new Error('the kubeconfig has no current cluster');
@@ -116,11 +109,12 @@ export function createApiConfiguration(kubeConfig: KubeConfig, timeoutMs = DEFAU
 export function createKubeClients(kubeConfig: KubeConfig, options: KubeClientOptions = {}): KubeClients {
   const timeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   const configuration = createApiConfiguration(kubeConfig, timeoutMs);
+  const requester = new ApiRequester(kubeConfig, timeoutMs);
   return {
     kubeConfig,
-    core: new CoreV1Api(configuration),
-    coordination: new CoordinationV1Api(configuration),
-    customObjects: new CustomObjectsApi(configuration),
-    transport: createKubeTransport(kubeConfig, { requestTimeoutMs: timeoutMs }),
+    core: createCoreApi(requester, configuration),
+    coordination: createCoordinationApi(requester, configuration),
+    customObjects: createCustomObjectsApi(requester, configuration),
+    transport: createKubeTransport(kubeConfig, requester),
   };
 }

@@ -26,6 +26,8 @@ export interface InformerOptions<T extends CachedObject> {
   watchdogMs?: number;
   /** Items per list page: bounds the memory a relist of a large collection needs at once. */
   pageSize?: number;
+  /** In [0, 1): spreads watch timeouts (the controller core's convention; tests pass a fixed one). */
+  random?: () => number;
 }
 
 type WatchOutcome =
@@ -51,6 +53,7 @@ export class Informer<T extends CachedObject> {
   private readonly clock: Clock;
   private readonly logger: Logger;
   private readonly transform: (obj: RawObject) => T;
+  private readonly random: () => number;
   private resourceVersion: string | undefined;
   private failures = 0;
   private restartCount = 0;
@@ -63,6 +66,7 @@ export class Informer<T extends CachedObject> {
     this.clock = options.clock ?? systemClock;
     this.logger = options.logger.child({ informer: options.name });
     this.transform = options.transform ?? ((obj) => obj as unknown as T);
+    this.random = options.random ?? Math.random;
     this.synced = new Promise((resolve) => { this.markSynced = resolve; });
     this.store = new InformerStore<T>({
       add: (obj) => { this.dispatch('add', (h) => h.add?.(obj)); },
@@ -178,11 +182,8 @@ export class Informer<T extends CachedObject> {
         labelSelector: this.options.labelSelector,
         limit: this.options.pageSize ?? DEFAULT_PAGE_SIZE,
         continue: continueToken,
-      });
-      for (const raw of page.items) {
-        const obj = this.safeTransform(raw);
-        if (obj) items.push(obj);
-      }
+      }, (raw) => this.safeTransform(raw));
+      items.push(...page.items);
       resourceVersion = page.resourceVersion;
       continueToken = page.continueToken;
     } while (continueToken !== undefined && !this.stopped);
@@ -248,8 +249,8 @@ export class Informer<T extends CachedObject> {
       resourceVersion,
       allowWatchBookmarks: true,
       labelSelector: this.options.labelSelector,
-      // Like client-go: the server ends each watch after 5–10 minutes, spreading reconnects.
-      timeoutSeconds: Math.floor(300 + Math.random() * 300),
+      // The server ends each watch after this long; the informer then re-watches from its version.
+      timeoutSeconds: watchTimeoutSeconds(this.random()),
     };
   }
 
@@ -294,6 +295,12 @@ export class Informer<T extends CachedObject> {
   private watchdogMs(): number {
     return this.options.watchdogMs ?? DEFAULT_WATCHDOG_MS;
   }
+}
+
+/** Like client-go: 5–10 minutes, so the informers of many replicas do not reconnect in step. */
+function watchTimeoutSeconds(random: number): number {
+  const unit = Number.isFinite(random) ? Math.min(Math.max(random, 0), 0.999_999) : 0;
+  return Math.floor(300 + unit * 300);
 }
 
 /** client-node's Watch aborts a stream that was silent for 30 s: a normal end, not a failure. */

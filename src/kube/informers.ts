@@ -3,7 +3,9 @@
 import { GROUP, PLURAL, VERSION, type SandboxCapacity } from '../api/sandbox-capacity.js';
 import { Informer, type InformerOptions } from './informer.js';
 import type { CachedObject } from './informer-store.js';
+import type { RawObject } from './list-watch-transport.js';
 import { trimNode, type TrimmedNode } from './node-trim.js';
+import { StringPool } from './string-pool.js';
 
 type CommonOptions = Omit<InformerOptions<CachedObject>, 'name' | 'path' | 'transform'>;
 
@@ -16,7 +18,26 @@ export function sandboxCapacityPath(namespace?: string): string {
 
 /** Nodes matching labelSelector (pass the sandbox-runtime selector), trimmed to TrimmedNode. */
 export function createNodeInformer(options: CommonOptions): Informer<TrimmedNode> {
-  return new Informer<TrimmedNode>({ ...options, name: 'nodes', path: NODES_PATH, transform: trimNode });
+  const pool = new StringPool();
+  return new Informer<TrimmedNode>({ ...options, name: 'nodes', path: NODES_PATH, transform: (obj) => trimNode(obj, pool) });
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/**
+ * A SandboxCapacity as the controller keeps it: without metadata.managedFields (the server's
+ * bookkeeping of who set which field, often larger than the spec) and without kubectl's
+ * last-applied copy of the whole object. Nothing reads them, and a status write that omits
+ * managedFields leaves the server's as they are.
+ */
+export function trimSandboxCapacity(obj: RawObject): SandboxCapacity {
+  const capacity = obj as unknown as SandboxCapacity;
+  const metadata: SandboxCapacity['metadata'] & { managedFields?: unknown } = { ...capacity.metadata };
+  delete metadata.managedFields;
+  if (metadata.annotations?.[LAST_APPLIED] !== undefined) {
+    metadata.annotations = Object.fromEntries(Object.entries(metadata.annotations).filter(([key]) => key !== LAST_APPLIED));
+  }
+  return { ...capacity, metadata };
 }
 
 /** SandboxCapacities in `namespace`, or in all namespaces when it is omitted. */
@@ -26,6 +47,6 @@ export function createSandboxCapacityInformer(options: CommonOptions & { namespa
     ...rest,
     name: namespace ? `sandboxcapacities/${namespace}` : 'sandboxcapacities',
     path: sandboxCapacityPath(namespace),
-    transform: (obj) => obj as unknown as SandboxCapacity,
+    transform: trimSandboxCapacity,
   });
 }

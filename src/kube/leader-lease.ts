@@ -3,7 +3,8 @@
 // ends leadership. Writes use the lease's resourceVersion, so of two electors racing for a free
 // lease exactly one wins (the other gets 409). isLeaderNow() is the fence the controller checks
 // right before each cloud call: it turns false by the clock alone, even while a renew hangs.
-import { V1MicroTime, type CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
+import type { CoordinationV1Api, V1Lease } from '@kubernetes/client-node';
+import { V1MicroTime } from '@kubernetes/client-node/dist/types.js';
 import type { Logger } from 'winston';
 import { describeApiError, isAlreadyExists, isConflict, isNotFound } from './api-errors.js';
 import { sleep, systemClock, type Clock, type TimerHandle } from './clock.js';

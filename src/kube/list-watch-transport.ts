@@ -1,14 +1,13 @@
 // The two HTTP calls an informer needs, in the server's own JSON: a paged list and a watch stream.
 // The typed clients would turn list items into class instances with Date fields while watch
 // events stay plain JSON; one raw format for both keeps the informer's transform simple.
-import {
-  ApiException,
-  HttpMethod,
-  IsomorphicFetchHttpLibrary,
-  RequestContext,
-  Watch,
-  type KubeConfig,
-} from '@kubernetes/client-node';
+// A list page is read as a stream and each item goes through the informer's transform as soon as
+// it is complete (list-stream.ts), so a page of raw objects never exists at once.
+import { HttpMethod } from '@kubernetes/client-node/dist/gen/http/http.js';
+import { Watch } from '@kubernetes/client-node/dist/watch.js';
+import { apiException, type ApiRequester, type QueryParams } from './api-request.js';
+import type { KubeConfig } from './kube-config.js';
+import { ListStreamSplitter } from './list-stream.js';
 
 /** An API object as the server sends it: plain JSON, timestamps are strings. */
 export interface RawObject {
@@ -18,10 +17,10 @@ export interface RawObject {
   [field: string]: unknown;
 }
 
-export type QueryParams = Record<string, string | number | boolean | undefined>;
+export type { QueryParams };
 
-export interface ListPage {
-  items: RawObject[];
+export interface ListPage<T = RawObject> {
+  items: T[];
   resourceVersion: string;
   /** Present when more pages follow. */
   continueToken?: string;
@@ -40,7 +39,11 @@ export interface WatchHandle {
 }
 
 export interface ListWatchTransport {
-  list(path: string, query: QueryParams): Promise<ListPage>;
+  /**
+   * One page. Each item, completed with the list's apiVersion and kind, goes through `each` as soon
+   * as it has been read; only what `each` returns is kept (undefined: left out).
+   */
+  list<T>(path: string, query: QueryParams, each: (item: RawObject) => T | undefined): Promise<ListPage<T>>;
   /**
    * Starts a watch; onEvent gets each event, onDone is called exactly once when the stream ends
    * (undefined: closed normally, e.g. by timeout; otherwise the error).
@@ -51,44 +54,56 @@ export interface ListWatchTransport {
 interface RawList {
   apiVersion?: string;
   kind?: string;
-  items?: RawObject[] | null;
   metadata?: { resourceVersion?: string; continue?: string };
 }
 
-/** List items come without apiVersion and kind; give them the ones watch events carry. */
-function completeItems(list: RawList): RawObject[] {
-  const items = list.items ?? [];
-  const kind = list.kind?.replace(/List$/, '');
-  for (const item of items) {
-    item.apiVersion ??= list.apiVersion;
-    item.kind ??= kind;
-  }
-  return items;
+/** Reads a list page's items into `each` as they arrive; returns the list without its items. */
+async function readListStream<T>(stream: ReadableStream<Uint8Array>, each: (item: RawObject) => T | undefined): Promise<{ list: RawList; items: T[] }> {
+  const items: T[] = [];
+  // List items come without apiVersion and kind; they get the ones watch events carry: the list's,
+  // less "List". The API server writes them before "items"; should they come after, items wait.
+  let identity: { apiVersion: string; kind: string } | undefined;
+  const waiting: RawObject[] = [];
+  const add = (item: RawObject, id: { apiVersion: string; kind: string } | undefined): void => {
+    item.apiVersion ??= id?.apiVersion;
+    item.kind ??= id?.kind;
+    const kept = each(item);
+    if (kept !== undefined) items.push(kept);
+  };
+  const splitter = new ListStreamSplitter(
+    (json) => {
+      const item = JSON.parse(json) as RawObject;
+      if (identity) add(item, identity);
+      else waiting.push(item);
+    },
+    (head) => { identity = identityOf(head); },
+  );
+  const decoder = new TextDecoder();
+  for await (const chunk of stream) splitter.write(decoder.decode(chunk, { stream: true }));
+  splitter.write(decoder.decode());
+  const list = splitter.end() as RawList;
+  const late = identityOf(list);
+  for (const item of waiting) add(item, late);
+  return { list, items };
 }
 
-export function createKubeTransport(kubeConfig: KubeConfig, options: { requestTimeoutMs: number }): ListWatchTransport {
-  const http = new IsomorphicFetchHttpLibrary();
+function identityOf(list: { apiVersion?: unknown; kind?: unknown }): { apiVersion: string; kind: string } | undefined {
+  if (typeof list.apiVersion !== 'string' || typeof list.kind !== 'string') return undefined;
+  return { apiVersion: list.apiVersion, kind: list.kind.replace(/List$/, '') };
+}
+
+export function createKubeTransport(kubeConfig: KubeConfig, requester: ApiRequester): ListWatchTransport {
   const watcher = new Watch(kubeConfig);
   return {
-    async list(path, query) {
-      const cluster = kubeConfig.getCurrentCluster();
-      if (!cluster) throw new Error('the kubeconfig has no current cluster');
-      const context = new RequestContext(cluster.server + path, HttpMethod.GET);
-      for (const [name, value] of Object.entries(query)) {
-        if (value !== undefined) context.setQueryParam(name, String(value));
-      }
-      context.setHeaderParam('Accept', 'application/json');
-      await kubeConfig.applySecurityAuthentication(context);
-      context.setSignal(AbortSignal.timeout(options.requestTimeoutMs));
-      const response = await http.send(context).toPromise();
-      const text = await response.body.text();
-      if (response.httpStatusCode !== 200) {
-        throw new ApiException(response.httpStatusCode, `list ${path} failed`, text, response.headers);
-      }
-      const list = JSON.parse(text) as RawList;
+    async list(path, query, each) {
+      const request = { method: HttpMethod.GET, path, query };
+      const response = await requester.send(request);
+      const stream = response.body.stream();
+      if (response.httpStatusCode !== 200 || !stream) throw apiException(request, response, await response.body.text());
+      const { list, items } = await readListStream(stream, each);
       const continueToken = list.metadata?.continue;
       return {
-        items: completeItems(list),
+        items,
         resourceVersion: list.metadata?.resourceVersion ?? '',
         ...(continueToken ? { continueToken } : {}),
       };

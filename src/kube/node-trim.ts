@@ -4,6 +4,7 @@
 // so a 5,000-node cluster costs a few MiB instead of hundreds.
 import { jsonEqual } from './json-equal.js';
 import type { RawObject } from './list-watch-transport.js';
+import { StringPool } from './string-pool.js';
 
 export interface NodeReadyCondition {
   type: 'Ready';
@@ -45,21 +46,31 @@ function timestamp(value: string | Date | null | undefined): string | undefined 
   return typeof value === 'string' ? value : value.toISOString();
 }
 
-function readyConditions(node: RawNode): NodeReadyCondition[] {
+function readyConditions(node: RawNode, pool: StringPool): NodeReadyCondition[] {
   const ready = node.status?.conditions?.find((condition) => condition.type === 'Ready');
   if (!ready) return [];
   const status = ready.status === 'True' || ready.status === 'False' ? ready.status : 'Unknown';
   const lastTransitionTime = timestamp(ready.lastTransitionTime);
-  return [{ type: 'Ready', status, ...(lastTransitionTime ? { lastTransitionTime } : {}) }];
+  return [{ type: 'Ready', status, ...(lastTransitionTime ? { lastTransitionTime: pool.intern(lastTransitionTime) } : {}) }];
 }
 
-/** Drops everything but the fields listed in TrimmedNode (copies; the input is not kept). */
-export function trimNode(obj: RawObject): TrimmedNode {
+/** Label values through the pool; the host name label is usually the Node's own name, kept once. */
+function pooledLabels(labels: Record<string, string>, name: string, pool: StringPool): Record<string, string> {
+  const copy: Record<string, string> = {};
+  for (const [key, value] of Object.entries(labels)) copy[key] = value === name ? name : pool.intern(value);
+  return copy;
+}
+
+/**
+ * Drops everything but the fields listed in TrimmedNode (copies; the input is not kept). Nodes
+ * trimmed with the same pool share their repeated label values (one pool per informer).
+ */
+export function trimNode(obj: RawObject, pool: StringPool = new StringPool()): TrimmedNode {
   const node = obj as unknown as RawNode;
   const meta = node.metadata ?? {};
   const metadata: TrimmedNode['metadata'] = { name: meta.name ?? '' };
   if (meta.uid) metadata.uid = meta.uid;
-  if (meta.labels) metadata.labels = { ...meta.labels };
+  if (meta.labels) metadata.labels = pooledLabels(meta.labels, metadata.name, pool);
   if (meta.resourceVersion) metadata.resourceVersion = meta.resourceVersion;
   const created = timestamp(meta.creationTimestamp);
   if (created) metadata.creationTimestamp = created;
@@ -71,7 +82,7 @@ export function trimNode(obj: RawObject): TrimmedNode {
     kind: 'Node',
     metadata,
     spec: providerID ? { providerID } : {},
-    status: { conditions: readyConditions(node) },
+    status: { conditions: readyConditions(node, pool) },
   };
 }
 

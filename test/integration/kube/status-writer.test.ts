@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import { API_VERSION, GROUP, KIND, PLURAL, VERSION, type SandboxCapacity, type SandboxCapacityStatus } from '../../../src/api/sandbox-capacity.js';
 import { classifyApiError, isConflict, isNotFound } from '../../../src/kube/api-errors.js';
 import { createKubeClients } from '../../../src/kube/clients.js';
+import { trimSandboxCapacity } from '../../../src/kube/informers.js';
+import type { RawObject } from '../../../src/kube/list-watch-transport.js';
 import { StatusWriter } from '../../../src/kube/status-writer.js';
 import { createTestNamespace, testbed } from '../../support/testbed.js';
 
@@ -79,5 +81,19 @@ describe('StatusWriter (against a real API server)', () => {
     await clients().customObjects.deleteNamespacedCustomObject({ group: GROUP, version: VERSION, namespace: ns, plural: PLURAL, name: 'workers' });
     const error = await new StatusWriter(clients().customObjects).writeStatus(created, status).then(() => undefined, (err: unknown) => err);
     expect(isNotFound(error), `expected not found, got ${String(error)}`).to.equal(true);
+  });
+
+  it("writes from the informers' trimmed copy (no managedFields) and the server keeps its managedFields", async () => {
+    const ns = await createTestNamespace('status');
+    const created = await create(ns);
+    const managers = (object: SandboxCapacity): string[] =>
+      ((object.metadata as { managedFields?: { manager?: string; subresource?: string }[] }).managedFields ?? []).map((f) => `${f.manager}/${f.subresource ?? ''}`).sort();
+    expect(managers(created)).to.have.length(1);
+    const cached = trimSandboxCapacity(created as unknown as RawObject);
+    expect(cached.metadata).to.not.have.property('managedFields');
+    await new StatusWriter(clients().customObjects, 'status-test').writeStatus(cached, status);
+    const stored = await read(ns);
+    expect(stored.status).to.deep.equal(status);
+    expect(managers(stored)).to.deep.equal([...managers(created), 'status-test/status'].sort());
   });
 });

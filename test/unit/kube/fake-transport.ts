@@ -18,11 +18,13 @@ export class FakeTransport implements ListWatchTransport {
     this.listResults.push(result);
   }
 
-  list(_path: string, query: QueryParams): Promise<ListPage> {
+  list<T>(_path: string, query: QueryParams, each: (item: RawObject) => T | undefined): Promise<ListPage<T>> {
     this.listCalls.push(query);
     const next = this.listResults.shift();
     if (!next) return Promise.reject(new Error('no list result scripted'));
-    return next instanceof Error ? Promise.reject(next) : Promise.resolve(next);
+    if (next instanceof Error) return Promise.reject(next);
+    const items = next.items.map(each).filter((item) => item !== undefined);
+    return Promise.resolve({ ...next, items });
   }
 
   watch(_path: string, query: QueryParams, onEvent: (event: WatchEvent) => void, onDone: (err?: unknown) => void): Promise<{ abort(): void }> {

@@ -19,7 +19,7 @@ describe('Informer (list+watch cache that keeps itself alive)', () => {
   let informer: Informer<RawObject & CachedObject>;
   let events: Recorded[];
 
-  function create(options: { transform?: (o: RawObject) => RawObject; watchdogMs?: number; pageSize?: number } = {}): void {
+  function create(options: { transform?: (o: RawObject) => RawObject; watchdogMs?: number; pageSize?: number; random?: () => number } = {}): void {
     informer = new Informer({
       name: 'things',
       transport,
@@ -31,6 +31,7 @@ describe('Informer (list+watch cache that keeps itself alive)', () => {
       watchdogMs: options.watchdogMs ?? 60_000,
       ...(options.pageSize ? { pageSize: options.pageSize } : {}),
       ...(options.transform ? { transform: options.transform } : {}),
+      ...(options.random ? { random: options.random } : {}),
     });
     informer.addHandlers({
       add: (o) => events.push({ event: 'add', key: o.metadata!.name!, rv: o.metadata!.resourceVersion! }),
@@ -66,6 +67,23 @@ describe('Informer (list+watch cache that keeps itself alive)', () => {
     expect(events.map((e) => `${e.event}:${e.key}`)).to.deep.equal(['add:a', 'add:b', 'add:c']);
     const { query } = transport.lastWatch();
     expect(query).to.include({ resourceVersion: '10', allowWatchBookmarks: true, labelSelector: 'app=x' });
+  });
+
+  it('asks the server to end each watch after 5–10 minutes, spread by the injected random source', async () => {
+    const draws = [0, 0.5, 0.999_999_9];
+    transport.queueList({ items: [], resourceVersion: '10' });
+    create({ random: () => draws.shift() ?? 0 });
+    informer.start();
+    await informer.synced;
+    await flush();
+    const timeouts = [transport.lastWatch().query.timeoutSeconds];
+    for (let i = 0; i < 2; i++) {
+      clock.advance(1_000);
+      transport.lastWatch().end();
+      await flush();
+      timeouts.push(transport.lastWatch().query.timeoutSeconds);
+    }
+    expect(timeouts).to.deep.equal([300, 450, 599]);
   });
 
   it('applies watch events to the cache and tells handlers (update carries old and new, same version is no update)', async () => {
