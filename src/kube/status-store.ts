@@ -2,7 +2,10 @@
 // object's resourceVersion (a stale copy fails with 409 and nothing is written), and its finalizers
 // (a merge patch that carries the resourceVersion too); and a fresh read when a write raced someone
 // else's change.
-import { PatchStrategy, setHeaderOptions, type CustomObjectsApi } from '@kubernetes/client-node';
+import type { CustomObjectsApi } from '@kubernetes/client-node';
+// Deep imports: a value import from the package index loads all of client-node (see kube-config.ts).
+import { setHeaderOptions } from '@kubernetes/client-node/dist/middleware.js';
+import { PatchStrategy } from '@kubernetes/client-node/dist/patch.js';
 import { GROUP, PLURAL, VERSION, type SandboxCapacity, type SandboxCapacityStatus } from '../api/sandbox-capacity.js';
 import { StatusWriter } from './status-writer.js';
 
