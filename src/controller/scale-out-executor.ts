@@ -40,8 +40,10 @@ export interface Executed {
 const RESULT_WRITE_ATTEMPTS = 3;
 
 async function callAck(sc: SandboxCapacity, request: ScaleOutRequest, ctx: ExecuteContext): Promise<(capacity: SandboxCapacity) => Outcome> {
+  const template = sc.spec.scaleOut;
+  if (template === undefined) throw new Error('a ScaleOutCluster request for a resource without spec.scaleOut');
   const body = buildScaleOutBody({
-    template: sc.spec.scaleOut, count: request.count, vswitchIds: request.vswitchIds, intentId: request.intentId, owner: request.ownerTag.value,
+    template, count: request.count, vswitchIds: request.vswitchIds, intentId: request.intentId, owner: request.ownerTag.value,
     ...(ctx.loginPassword !== undefined ? { loginPassword: ctx.loginPassword } : {}),
   });
   ctx.logger.info('calling ScaleOutCluster', { intentId: request.intentId, count: request.count, vswitchIds: request.vswitchIds });

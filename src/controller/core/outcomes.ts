@@ -116,7 +116,7 @@ function markStockOut(capacity: SandboxCapacity, status: SandboxCapacityStatus, 
   const zone = status.vswitchZones?.[vswitchId];
   const untilMs = nowMs + settingsOf(capacity.spec).settings.backoff.maxMs;
   const marks = markOutOfStock(status.outOfStock, zone === undefined ? { vswitchId, code } : { vswitchId, zone, code }, nowMs, untilMs);
-  const elsewhere = inStock(capacity.spec.scaleOut.vswitchIds, marks, nowMs);
+  const elsewhere = inStock(capacity.spec.scaleOut?.vswitchIds ?? [], marks, nowMs);
   const where = `${vswitchId}${zone === undefined ? '' : ` (${zone})`} is out of stock (${code}), skipped until ${toTimestamp(Math.ceil(untilMs / 1000) * 1000)}`;
   const message = elsewhere.length > 0 ? `${where}: the next request goes to ${elsewhere.join(', ')}` : `${where}: every listed vSwitch is out of stock`;
   return { status: { ...status, outOfStock: marks }, elsewhere, event: { type: 'Warning', reason: EventReason.OutOfStock, message } };

@@ -13,7 +13,7 @@ import { RETRY_ANNOTATION, type SandboxCapacity, type SandboxCapacityStatus } fr
 import { buildConditions, findCondition, planEvents } from './conditions.js';
 import { accountUnjoined, countNodes, type NodeCounts, type UnjoinedAccount } from './counting.js';
 import { CREDENTIALS_RECHECK_MS, activeCloudStall, backoffMessage, credentialsChanged, isBackingOff, isStallLiftedBySpecChange, retryRequested, stalledOnCredentials } from './failures.js';
-import { selectorToString } from './nodes.js';
+import { countedSelector, selectorToString } from './nodes.js';
 import { clusterProblem, overlapProblem } from './ownership.js';
 import { ConditionType, Reason } from './reasons.js';
 import { scaleOutClusterLedger } from './scale-out-cluster.js';
@@ -196,7 +196,7 @@ function buildStatus(input: PlanInput, observed: Observation, { base, verdict, i
     replicas: counts.replicas,
     readyReplicas: counts.readyReplicas,
     inFlightReplicas: inFlight,
-    selector: selectorToString(capacity.spec.nodeSelector),
+    selector: selectorToString(countedSelector(capacity.spec)),
     consecutiveFailures: base.consecutiveFailures ?? 0,
     nextRetryTime: base.nextRetryTime ?? null,
     lastDecision,

@@ -99,8 +99,8 @@ describe('examples/ (real API server)', () => {
     };
     await client.create({ apiVersion: 'capacity.sandbox.dev/v1alpha1', kind: KIND, metadata: { name: 'partial' }, spec });
     const stored = await client.get('partial');
-    expect(stored.spec.scaleOut.dataDisk).to.deep.equal({ category: 'cloud_efficiency', size: 1024 });
-    expect(stored.spec.scaleOut.systemDisk).to.deep.equal({ category: 'cloud_efficiency', size: 120 });
+    expect(stored.spec.scaleOut?.dataDisk).to.deep.equal({ category: 'cloud_efficiency', size: 1024 });
+    expect(stored.spec.scaleOut?.systemDisk).to.deep.equal({ category: 'cloud_efficiency', size: 120 });
     expect(stored.spec.limits).to.deep.equal({ maxNodesPerScaleOut: 5, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m', maxUnjoinedNodes: 0 });
     expect(stored.spec.backoff).to.deep.equal({ initial: '10s', max: '1h' });
   });
