@@ -60,7 +60,8 @@ async function callAck(sc: SandboxCapacity, request: ScaleOutRequest, ctx: Execu
   }
 }
 
-async function writeResult(intentWritten: SandboxCapacity, fold: (capacity: SandboxCapacity) => Outcome, ctx: ExecuteContext): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[] }> {
+/** Folds the call's answer into the object holding the intent and writes it; on a 409 re-reads and re-folds. Shared with the node-pool executor. */
+export async function writeResult(intentWritten: SandboxCapacity, fold: (capacity: SandboxCapacity) => Outcome, ctx: Pick<ExecuteContext, 'store'>): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[] }> {
   let base = intentWritten;
   for (let attempt = 1; ; attempt++) {
     const outcome = fold(base);

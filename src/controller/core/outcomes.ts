@@ -122,8 +122,8 @@ function markStockOut(capacity: SandboxCapacity, status: SandboxCapacityStatus, 
   return { status: { ...status, outOfStock: marks }, elsewhere, event: { type: 'Warning', reason: EventReason.OutOfStock, message } };
 }
 
-/** A refusal that time heals (or a human: stalls): the backoff of failures.ts, and the Events that say so. */
-function backOff(capacity: SandboxCapacity, withRecord: SandboxCapacityStatus, { info, cause, nowMs, random }: { info: CloudErrorInfo; cause: string; nowMs: number; random: Random }): Outcome {
+/** A refusal that time heals (or a human: stalls): the backoff of failures.ts, and the Events that say so. Also the node-pool write's. */
+export function backOff(capacity: SandboxCapacity, withRecord: SandboxCapacityStatus, { info, cause, nowMs, random }: { info: CloudErrorInfo; cause: string; nowMs: number; random: Random }): Outcome {
   const registration = registerFailure(withRecord, delayPolicyFor(info), settingsOf(capacity.spec).settings.backoff, nowMs, random);
   const next = registration.status.nextRetryTime ?? toTimestamp(nowMs);
   const verdict = refusalVerdict(capacity, info, { cause, next, failures: registration.status.consecutiveFailures ?? 0 });
