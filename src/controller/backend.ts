@@ -49,8 +49,15 @@ export interface ActContext extends CallContext {
   metrics?: OperatorMetrics;
 }
 
+export interface DueOptions {
+  nowMs: number;
+  dryRun: boolean;
+  /** How often a settled resource's backend may read the cloud anyway (node pools: drift); the resync period. */
+  settledReadMs?: number;
+}
+
 export interface CapacityBackend<Work> {
-  due(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: PollMemory, options: { nowMs: number; dryRun: boolean }): Work | undefined;
+  due(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: PollMemory, options: DueOptions): Work | undefined;
   refresh(capacity: SandboxCapacity, work: Work, ctx: RefreshContext): Promise<Followed>;
   execute(base: SandboxCapacity, decision: Decision, ctx: ActContext): Promise<Executed>;
 }

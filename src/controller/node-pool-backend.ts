@@ -42,8 +42,8 @@ async function readTaskError(sc: SandboxCapacity, taskId: string, ctx: RefreshCo
 }
 
 export const nodePoolBackend: CapacityBackend<NodePoolWork> = {
-  due(capacity, nodes, _memory, { nowMs }) {
-    return dueNodePoolWork(capacity, nodes, nowMs);
+  due(capacity, nodes, _memory, { nowMs, settledReadMs }) {
+    return dueNodePoolWork(capacity, nodes, nowMs, settledReadMs);
   },
   async refresh(capacity, work, ctx) {
     const read = await readPool(capacity, ctx);

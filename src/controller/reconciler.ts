@@ -16,7 +16,7 @@ import type { Clock } from '../kube/clock.js';
 import type { WorkResult } from '../kube/run-workers.js';
 import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
-import { scaleOutClusterBackend, type CapacityBackend, type PollMemory, type RefreshContext } from './backend.js';
+import { scaleOutClusterBackend, type CapacityBackend, type DueOptions, type PollMemory, type RefreshContext } from './backend.js';
 import { nodePoolBackend } from './node-pool-backend.js';
 import { CloudSession } from './cloud-session.js';
 import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent } from './core/index.js';
@@ -31,6 +31,8 @@ export interface ReconcilerOptions {
   dryRun: boolean;
   /** How long an intent whose outcome is unknown may take to show up in ACK's task list. */
   recoveryWindowMs: number;
+  /** Node-pool mode: a settled pool is read at most this often (the resync period; default POOL_SETTLED_READ_MS). */
+  settledReadMs?: number;
   random: () => number;
   logger: Logger;
   metrics?: OperatorMetrics;
@@ -181,7 +183,7 @@ export class Reconciler {
       if (!api.ok) return api.blocked;
       return { api: api.value, budget: cloud.budget, now: () => clock.now(), random: options.random, logger, memory, recoveryWindowMs: options.recoveryWindowMs, nodes: this.deps.reads.nodes };
     };
-    const due = { nowMs: clock.now(), dryRun: options.dryRun };
+    const due = { nowMs: clock.now(), dryRun: options.dryRun, ...(options.settledReadMs === undefined ? {} : { settledReadMs: options.settledReadMs }) };
     return sc.spec.nodePool === undefined
       ? refreshWith(scaleOutClusterBackend, sc, { nodes, memory, due, context })
       : refreshWith(nodePoolBackend, sc, { nodes, memory, due, context });
@@ -222,7 +224,7 @@ export class Reconciler {
 async function refreshWith<Work>(
   backend: CapacityBackend<Work>,
   sc: SandboxCapacity,
-  { nodes, memory, due, context }: { nodes: readonly ObservedNode[]; memory: PollMemory; due: { nowMs: number; dryRun: boolean }; context: () => Promise<RefreshContext | Blocked> },
+  { nodes, memory, due, context }: { nodes: readonly ObservedNode[]; memory: PollMemory; due: DueOptions; context: () => Promise<RefreshContext | Blocked> },
 ): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[]; blocked?: Blocked }> {
   const work = backend.due(sc, nodes, memory, due);
   if (work === undefined) return { capacity: sc, events: [] };

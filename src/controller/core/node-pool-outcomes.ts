@@ -23,7 +23,7 @@ import { credentialsOf, describeCloudError, resetFailures, toBlocked } from './f
 import { driftPolicyOf } from './node-pool.js';
 import { backOff } from './outcomes.js';
 import { EventReason, Reason } from './reasons.js';
-import { toTimestamp } from './time.js';
+import { parseTimestamp, toPreciseTimestamp, toTimestamp } from './time.js';
 import type { Blocked, NodePoolWrite, Outcome, PlannedEvent, Random, Verdict } from './types.js';
 
 /** Why the operator may not size this pool (the field and its value), or undefined when it may. */
@@ -46,7 +46,10 @@ export function foldNodePoolRead(capacity: SandboxCapacity, pool: AckNodePool, n
   const status = capacity.status ?? {};
   const before = status.nodePool;
   const poolId = capacity.spec.nodePool?.id ?? pool.nodepoolId;
-  const view = carried(counts(pool, toTimestamp(nowMs)), before, pool);
+  // Every read folded here happened after the lastWrite already in the status (reads precede the
+  // plan that may write), so it is stamped after it even within the same millisecond.
+  const written = parseTimestamp(before?.lastWrite?.time) ?? Number.NEGATIVE_INFINITY;
+  const view = carried(counts(pool, toPreciseTimestamp(Math.max(nowMs, written + 1))), before, pool);
   const problem = eligibilityProblem(pool);
   if (problem !== undefined) {
     view.problem = { reason: Reason.NodePoolNotEligible, message: `node pool ${poolId} is not eligible: ${problem}; nothing is written` };

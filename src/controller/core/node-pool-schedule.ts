@@ -4,8 +4,8 @@
 //   the pool or cluster was gone, or the pool not eligible                       → every BLOCKED_RECHECK_MS;
 //   something to write (spec.replicas above the desired size), or scaling (not
 //   active, nodes in flight, fewer Ready than desired, failed nodes)              → every POLL_RUNNING_MS;
-//   settled                                                                       → every POOL_SETTLED_READ_MS
-//     (the default resync period: a settled pool costs one read per resync, which notices drift).
+//   settled                                                                       → once per resync period
+//     (default POOL_SETTLED_READ_MS, the default --resync-period): one read per resync notices drift.
 // DescribeTaskInfo of our last write's task only while the pool reports failed nodes and its error is
 // not yet known (ScaleUpStalled names it).
 import type { SandboxCapacity } from '../../api/sandbox-capacity.js';
@@ -22,23 +22,27 @@ export interface NodePoolWork {
   taskErrorOf?: string;
 }
 
-export function dueNodePoolWork(capacity: SandboxCapacity, nodes: readonly ObservedNode[], nowMs: number): NodePoolWork | undefined {
+export function dueNodePoolWork(capacity: SandboxCapacity, nodes: readonly ObservedNode[], nowMs: number, settledReadMs = POOL_SETTLED_READ_MS): NodePoolWork | undefined {
   const view = capacity.status?.nodePool;
   if (view === undefined) return { readPool: true };
-  const taskId = view.lastWrite?.taskId;
-  const work: NodePoolWork = view.failedNodes > 0 && view.taskError === undefined && taskId !== undefined ? { readPool: true, taskErrorOf: taskId } : { readPool: true };
+  const work = workFor(view);
   const observed = parseTimestamp(view.observedTime) ?? 0;
   const written = parseTimestamp(view.lastWrite?.time) ?? 0;
-  if (written > observed) return work;
-  return nowMs - observed >= readIntervalMs(capacity, nodes) ? work : undefined;
+  if (written >= observed) return work;
+  return nowMs - observed >= readIntervalMs(capacity, nodes, settledReadMs) ? work : undefined;
 }
 
-function readIntervalMs(capacity: SandboxCapacity, nodes: readonly ObservedNode[]): number {
+function workFor(view: NonNullable<NonNullable<SandboxCapacity['status']>['nodePool']>): NodePoolWork {
+  const taskId = view.lastWrite?.taskId;
+  return view.failedNodes > 0 && view.taskError === undefined && taskId !== undefined ? { readPool: true, taskErrorOf: taskId } : { readPool: true };
+}
+
+function readIntervalMs(capacity: SandboxCapacity, nodes: readonly ObservedNode[], settledReadMs: number): number {
   const view = capacity.status?.nodePool;
   if (view === undefined) return 0;
   if (view.problem !== undefined) return BLOCKED_RECHECK_MS;
   const { replicas, readyReplicas } = countNodes(nodes);
   const wantsWrite = capacity.spec.replicas > view.desiredSize && !capacity.spec.paused;
   const scaling = view.state !== 'active' || view.desiredSize > replicas || readyReplicas < view.desiredSize || view.failedNodes > 0;
-  return wantsWrite || scaling ? POLL_RUNNING_MS : POOL_SETTLED_READ_MS;
+  return wantsWrite || scaling ? Math.min(POLL_RUNNING_MS, settledReadMs) : settledReadMs;
 }

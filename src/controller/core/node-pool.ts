@@ -21,7 +21,7 @@ import { countNodes } from './counting.js';
 import { ConditionType, EventReason, Reason, plural } from './reasons.js';
 import { POLL_RUNNING_MS, RECOVERY_RECHECK_MS } from './schedule.js';
 import type { Settings } from './settings.js';
-import { formatDuration, parseTimestamp, toTimestamp } from './time.js';
+import { formatDuration, parseTimestamp, toPreciseTimestamp, toTimestamp } from './time.js';
 import type { Ledger, LedgerCommit, NodePoolWrite, ObservedNode, PlannedEvent, RequestShape } from './types.js';
 
 /** A write is made only on a read at most this old (the refresh reads before a write is due). */
@@ -60,7 +60,7 @@ export function nodePoolLedger(input: NodePoolInput): Ledger {
       if (view === undefined) return { status, wakeUpsMs: unresolved === undefined ? [] : [RECOVERY_RECHECK_MS] };
       const nodePool = withShortSince(view, counts.readyReplicas, nowMs);
       const write = request === undefined || request.count <= 0 ? undefined : poolWrite(poolId, view, request.count);
-      if (write !== undefined) nodePool.lastWrite = { desiredSize: write.desiredSize, time: toTimestamp(nowMs) };
+      if (write !== undefined) nodePool.lastWrite = { desiredSize: write.desiredSize, time: toPreciseTimestamp(Math.max(nowMs, (parseTimestamp(view.observedTime) ?? 0) + 1)) };
       const committed: SandboxCapacityStatus = { ...status, nodePool };
       return { status: committed, wakeUpsMs: wakeUpsOf(nodePool, { inFlight, hold, unresolved, settings: input.settings, nowMs }), ...(write === undefined ? {} : { poolWrite: write }) };
     },
@@ -105,7 +105,7 @@ function unresolvedOf(poolId: string, view: NodePoolStatus | undefined): Ledger[
   const write = view.lastWrite;
   if (write === undefined || write.taskId !== undefined) return undefined;
   const written = parseTimestamp(write.time) ?? 0;
-  if ((parseTimestamp(view.observedTime) ?? 0) >= written) return undefined;
+  if ((parseTimestamp(view.observedTime) ?? 0) > written) return undefined;
   return {
     ids: [],
     message: `the outcome of writing desired size ${write.desiredSize} to node pool ${poolId} is unknown: the pool is read again, and the same size written again only if it did not take effect`,

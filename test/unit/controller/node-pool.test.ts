@@ -39,7 +39,7 @@ describe('planner in node-pool mode', () => {
       const decision = planAt(poolCapacity({ replicas: 3 }), [], at(SECOND));
       expect(decision.poolWrite).to.deep.equal({ nodepoolId: POOL, desiredSize: 3, previousSize: 0 });
       expect(decision.request).to.equal(undefined);
-      expect(decision.status.nodePool?.lastWrite).to.deep.equal({ desiredSize: 3, time: iso(at(SECOND)) });
+      expect(decision.status.nodePool?.lastWrite).to.deep.equal({ desiredSize: 3, time: new Date(at(SECOND)).toISOString() });
       expect(decision.status.lastDecision).to.include({ action: 'ScaleOut', count: 3 });
       expect(decision.status.inFlightReplicas).to.equal(3);
     });
@@ -261,6 +261,15 @@ describe('planner in node-pool mode', () => {
   });
 
   describe('bounded reads', () => {
+    it('a read is stamped after the write already recorded, even within the same millisecond', () => {
+      const written = poolCapacity({ view: { lastWrite: { desiredSize: 3, time: new Date(at(SECOND)).toISOString() }, observedTime: iso(T0) } });
+      const read = foldNodePoolRead(written, ackPool({ desiredSize: 3 }), at(SECOND));
+      expect(Date.parse(read.status.nodePool!.observedTime)).to.be.greaterThan(at(SECOND));
+      expect(dueNodePoolWork(withStatus(written, read.status), [], at(SECOND))).to.equal(undefined);
+      const replan = planAt(withStatus(written, read.status), [], at(SECOND));
+      expect(replan.poolWrite).to.equal(undefined);
+    });
+
     it('reads a never-read pool, and after our own write, at once', () => {
       expect(dueNodePoolWork(poolCapacity({ view: null }), [], T0)).to.deep.equal({ readPool: true });
       const written = poolCapacity({ view: { lastWrite: { desiredSize: 3, time: iso(at(SECOND)) }, observedTime: iso(T0) } });
@@ -268,19 +277,19 @@ describe('planner in node-pool mode', () => {
     });
 
     it('while scaling, at the task poll interval', () => {
-      const scaling = poolCapacity({ replicas: 3, view: { desiredSize: 3, state: 'scaling', lastWrite: { desiredSize: 3, taskId: 'T-1', time: iso(T0) }, observedTime: iso(T0) } });
+      const scaling = poolCapacity({ replicas: 3, view: { desiredSize: 3, state: 'scaling', lastWrite: { desiredSize: 3, taskId: 'T-1', time: iso(T0 - SECOND) }, observedTime: iso(T0) } });
       expect(dueNodePoolWork(scaling, [], at(POLL_RUNNING_MS - 1))).to.equal(undefined);
       expect(dueNodePoolWork(scaling, [], at(POLL_RUNNING_MS))).to.deep.equal({ readPool: true });
     });
 
     it('settled, at most once per resync period', () => {
-      const settled = poolCapacity({ replicas: 3, view: { desiredSize: 3, lastWrite: { desiredSize: 3, taskId: 'T-1', time: iso(T0) }, observedTime: iso(T0) } });
+      const settled = poolCapacity({ replicas: 3, view: { desiredSize: 3, lastWrite: { desiredSize: 3, taskId: 'T-1', time: iso(T0 - SECOND) }, observedTime: iso(T0) } });
       expect(dueNodePoolWork(settled, nodes(3), at(POOL_SETTLED_READ_MS - 1))).to.equal(undefined);
       expect(dueNodePoolWork(settled, nodes(3), at(POOL_SETTLED_READ_MS))).to.deep.equal({ readPool: true });
     });
 
     it('asks for the write task\'s error while the pool reports failed nodes', () => {
-      const failing = poolCapacity({ replicas: 3, view: { desiredSize: 3, failedNodes: 2, lastWrite: { desiredSize: 3, taskId: 'T-1', time: iso(T0) }, observedTime: iso(T0) } });
+      const failing = poolCapacity({ replicas: 3, view: { desiredSize: 3, failedNodes: 2, lastWrite: { desiredSize: 3, taskId: 'T-1', time: iso(T0 - SECOND) }, observedTime: iso(T0) } });
       expect(dueNodePoolWork(failing, [], at(POLL_RUNNING_MS))).to.deep.equal({ readPool: true, taskErrorOf: 'T-1' });
     });
   });
