@@ -54,6 +54,19 @@ export interface ScaleOutTemplate {
   disableRollback: boolean;
 }
 
+/** Enforce: a desired size lowered below the target by someone else is written back. Observe: reported and left. */
+export type DriftPolicy = 'Enforce' | 'Observe';
+
+/** The ACK node pool whose Expected Nodes (scaling_group.desired_size) the controller sets (node-pool mode). */
+export interface NodePoolSpec {
+  /** The pool's id, np… as shown in the ACK console. */
+  id: string;
+  driftPolicy: DriftPolicy;
+}
+
+/** The label ACK puts on every Node of a node pool: the pool's id. */
+export const NODE_POOL_LABEL = 'alibabacloud.com/nodepool-id';
+
 export interface CredentialsSpec {
   /** Secret in the resource's namespace with keys accessKeyId and accessKeySecret. */
   secretRef?: { name: string };
@@ -82,7 +95,10 @@ export interface SandboxCapacitySpec {
   nodeSelector: LabelSelector;
   /** Node label whose value names a node's zone; used to keep multi-AZ scale-outs balanced. */
   zoneLabel: string;
-  scaleOut: ScaleOutTemplate;
+  /** ScaleOutCluster mode (legacy): the template of the requests. Exactly one of scaleOut and nodePool. */
+  scaleOut?: ScaleOutTemplate;
+  /** Node-pool mode (ACK's supported path): the pool to size. Exactly one of scaleOut and nodePool. */
+  nodePool?: NodePoolSpec;
   credentials?: CredentialsSpec;
   limits: LimitsSpec;
   backoff: BackoffSpec;
@@ -186,6 +202,47 @@ export interface OutOfStockVSwitch {
   code: string;
 }
 
+/** The controller's own write of a pool's desired size, recorded before the call (ModifyClusterNodePool). */
+export interface NodePoolWriteRecord {
+  /** The absolute desired size written. */
+  desiredSize: number;
+  /** Set once ACK accepted the write; absent while its outcome is unknown. */
+  taskId?: string;
+  requestId?: string;
+  /** When the write was decided (RFC 3339), before the call. */
+  time: string;
+}
+
+/** A desired size someone else wrote (console, Terraform, another controller). */
+export interface NodePoolDrift {
+  from: number;
+  to: number;
+  time: string;
+  /** metadata.generation when it was seen: under Observe a later spec change lets the controller write again. */
+  observedGeneration: number;
+}
+
+/** The pool as last read (DescribeClusterNodePoolDetail), and the controller's writes to it. */
+export interface NodePoolStatus {
+  desiredSize: number;
+  /** ACK's status.state: active, scaling, removing, … */
+  state: string;
+  totalNodes: number;
+  healthyNodes: number;
+  initialNodes: number;
+  failedNodes: number;
+  /** When the pool was last read (RFC 3339). */
+  observedTime: string;
+  lastWrite?: NodePoolWriteRecord;
+  drift?: NodePoolDrift;
+  /** Why the pool cannot be sized (NodePoolNotFound, ClusterNotFound, NodePoolNotEligible): nothing is written. */
+  problem?: { reason: string; message: string };
+  /** The error of the last write's task (e.g. OperationDenied.NoStock), when it failed. */
+  taskError?: { code: string; message: string };
+  /** When live Ready Nodes first fell short of the written target (ScaleUpStalled past limits.taskTimeout). */
+  shortSince?: string;
+}
+
 export interface SandboxCapacityStatus {
   observedGeneration?: number;
   replicas?: number;
@@ -210,6 +267,8 @@ export interface SandboxCapacityStatus {
   lastRetryRequest?: string;
   /** resourceVersion of the credentials Secret when last read: a change lifts an AuthenticationFailed / PermissionDenied stall. */
   credentialsVersion?: string;
+  /** Node-pool mode: the pool as last read and the controller's writes to it. */
+  nodePool?: NodePoolStatus;
   lastDecision?: LastDecision;
   conditions?: Condition[];
 }

@@ -53,6 +53,31 @@ export interface AckClusterTask {
   created: string;
 }
 
+/** A node pool as the controller reads it (DescribeClusterNodePoolDetail), in the controller's words. */
+export interface AckNodePool {
+  nodepoolId: string;
+  /** ess, edge, lingjun. */
+  type: string;
+  /** status.state: active, scaling, removing, … (any but active is busy). */
+  state: string;
+  /** scaling_group.desired_size: Expected Nodes. */
+  desiredSize: number;
+  totalNodes: number;
+  healthyNodes: number;
+  initialNodes: number;
+  failedNodes: number;
+  /** kubernetes_config.runtime, e.g. Sandboxed-Container.runv. */
+  runtime: string;
+  autoScalingEnabled: boolean;
+  autoModeEnabled: boolean;
+  vswitchIds: string[];
+}
+
+export interface NodePoolWriteAccepted {
+  taskId: string;
+  requestId: string;
+}
+
 export interface AckApi {
   /** Not idempotent: ACK adds `count` nodes per accepted call. Never retried by the HTTP layer. */
   scaleOutCluster(clusterId: string, body: ScaleOutBody): Promise<ScaleOutAccepted>;
@@ -61,6 +86,13 @@ export interface AckApi {
   describeClusterTasks(clusterId: string, pageNumber: number, pageSize: number): Promise<AckClusterTask[]>;
   /** One page of the cluster's nodes, filtered by instance ids or node pool. */
   describeClusterNodes(clusterId: string, query: ClusterNodesQuery): Promise<{ nodes: AckClusterNode[]; totalCount: number }>;
+  describeNodePool(clusterId: string, nodepoolId: string): Promise<AckNodePool>;
+  /**
+   * ModifyClusterNodePool with a body of exactly {"scaling_group":{"desired_size":N}} (a partial body
+   * may clobber other pool fields). Absolute, so repeating it asks for the same end state; still never
+   * retried by the HTTP layer: the controller re-reads the pool first.
+   */
+  setNodePoolDesiredSize(clusterId: string, nodepoolId: string, desiredSize: number): Promise<NodePoolWriteAccepted>;
 }
 
 /** Observes every cloud call (metrics); `code` is 'OK' or the error code. */

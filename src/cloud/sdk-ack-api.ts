@@ -1,7 +1,7 @@
 // AckApi on the real Alibaba Cloud SDK (@alicloud/cs20151215 + @alicloud/openapi-client).
 // ScaleOutCluster goes through the raw callApi path because SDK 7.2.0's typed request model drops
 // the sandbox fields (worker_data_disk, disable_rollback, ...) that the seed document requires.
-import { AckCallError, type AckApi, type AckClusterNode, type AckClusterTask, type AckTaskInfo, type CloudCallObserver, type ClusterNodesQuery, type RequestNature, type ScaleOutAccepted, type ScaleOutBody } from './ack-api.js';
+import { AckCallError, type AckApi, type AckClusterNode, type AckNodePool, type NodePoolWriteAccepted, type AckClusterTask, type AckTaskInfo, type CloudCallObserver, type ClusterNodesQuery, type RequestNature, type ScaleOutAccepted, type ScaleOutBody } from './ack-api.js';
 import type { ResolvedEndpoint } from './endpoint.js';
 import { alibabaSdk, type AlibabaSdk, type CredentialClient, type CsClient } from './sdk.js';
 import { classifyCloudError, classifyErrorCode } from './sdk-errors.js';
@@ -43,6 +43,31 @@ function toTaskInfo(taskId: string, b: TaskInfoBody): AckTaskInfo {
     results,
     error: taskError(b),
     parameters: b?.parameters,
+  };
+}
+
+function num(v: unknown): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : 0;
+}
+
+type NodePoolBody = Awaited<ReturnType<CsClient['describeClusterNodePoolDetailWithOptions']>>['body'];
+
+function poolCounts(status: NonNullable<NodePoolBody>['status']): Pick<AckNodePool, 'state' | 'totalNodes' | 'healthyNodes' | 'initialNodes' | 'failedNodes'> {
+  return { state: str(status?.state), totalNodes: num(status?.totalNodes), healthyNodes: num(status?.healthyNodes), initialNodes: num(status?.initialNodes), failedNodes: num(status?.failedNodes) };
+}
+
+function poolOwnership(b: NodePoolBody): Pick<AckNodePool, 'type' | 'runtime' | 'autoScalingEnabled' | 'autoModeEnabled'> {
+  return { type: str(b?.nodepoolInfo?.type), runtime: str(b?.kubernetesConfig?.runtime), autoScalingEnabled: b?.autoScaling?.enable === true, autoModeEnabled: b?.autoMode?.enable === true };
+}
+
+function toNodePool(nodepoolId: string, b: NodePoolBody): AckNodePool {
+  const group = b?.scalingGroup;
+  return {
+    nodepoolId: str(b?.nodepoolInfo?.nodepoolId) || nodepoolId,
+    ...poolOwnership(b),
+    ...poolCounts(b?.status),
+    desiredSize: num(group?.desiredSize),
+    vswitchIds: group?.vswitchIds ?? [],
   };
 }
 
@@ -134,6 +159,31 @@ export class SdkAckApi implements AckApi {
       const res = await this.client.describeClusterNodesWithOptions(clusterId, request, {}, this.runtime());
       const nodes = (res.body?.nodes ?? []).map((n) => ({ instanceId: n.instanceId ?? '', nodeName: n.nodeName ?? '', state: n.state ?? '', nodepoolId: n.nodepoolId ?? '' }));
       return { nodes, totalCount: res.body?.page?.totalCount ?? nodes.length };
+    });
+  }
+
+  describeNodePool(clusterId: string, nodepoolId: string): Promise<AckNodePool> {
+    return this.observed('DescribeClusterNodePoolDetail', 'read', async () => {
+      const res = await this.client.describeClusterNodePoolDetailWithOptions(clusterId, nodepoolId, {}, this.runtime());
+      return toNodePool(nodepoolId, res.body);
+    });
+  }
+
+  // Through callApi, like ScaleOutCluster: the typed ModifyClusterNodePoolRequest serializes every
+  // section it holds, and the body must be exactly {"scaling_group":{"desired_size":N}}.
+  setNodePoolDesiredSize(clusterId: string, nodepoolId: string, desiredSize: number): Promise<NodePoolWriteAccepted> {
+    return this.observed('ModifyClusterNodePool', 'mutation', async () => {
+      const { OpenApi } = alibabaSdk();
+      const params = new OpenApi.Params({
+        action: 'ModifyClusterNodePool', version: API_VERSION, protocol: this.options.endpoint.protocol.toUpperCase(),
+        pathname: `/clusters/${encodeURIComponent(clusterId)}/nodepools/${encodeURIComponent(nodepoolId)}`, method: 'PUT', authType: 'AK',
+        style: 'ROA', reqBodyType: 'json', bodyType: 'json',
+      });
+      const request = new OpenApi.OpenApiRequest({ body: { scaling_group: { desired_size: desiredSize } } });
+      const res = (await this.client.callApi(params, request, this.runtime())) as { body?: Record<string, unknown> };
+      const taskId = str(res.body?.task_id);
+      if (!taskId) throw new Error('ModifyClusterNodePool answered without a task_id');
+      return { taskId, requestId: str(res.body?.request_id) };
     });
   }
 }

@@ -4,8 +4,9 @@
 //   due      which cloud reads the status calls for now (pure; nothing due → no Secret read, no call);
 //   refresh  folds the cloud's answers into the status before the plan;
 //   execute  makes the one planned request, exactly once.
-// ScaleOutCluster (tasks in status.tasks) is the backend today. Node pools come next as new files:
-// core/node-pool.ts (its Ledger) and node-pool-*.ts here, selected by spec.nodePool.
+// Two backends, chosen per resource by the spec (reconciler.ts, core/plan.ts ledgerFor): ScaleOutCluster
+// (legacy; tasks in status.tasks) below, and the node pool's (spec.nodePool; status.nodePool) in
+// node-pool-backend.ts with its Ledger in core/node-pool.ts.
 import type { Logger } from 'winston';
 import type { SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { AckApi } from '../cloud/ack-api.js';
@@ -48,8 +49,15 @@ export interface ActContext extends CallContext {
   metrics?: OperatorMetrics;
 }
 
+export interface DueOptions {
+  nowMs: number;
+  dryRun: boolean;
+  /** How often a settled resource's backend may read the cloud anyway (node pools: drift); the resync period. */
+  settledReadMs?: number;
+}
+
 export interface CapacityBackend<Work> {
-  due(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: PollMemory, options: { nowMs: number; dryRun: boolean }): Work | undefined;
+  due(capacity: SandboxCapacity, nodes: readonly ObservedNode[], memory: PollMemory, options: DueOptions): Work | undefined;
   refresh(capacity: SandboxCapacity, work: Work, ctx: RefreshContext): Promise<Followed>;
   execute(base: SandboxCapacity, decision: Decision, ctx: ActContext): Promise<Executed>;
 }

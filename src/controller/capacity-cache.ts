@@ -5,7 +5,7 @@
 import { CLUSTER_ID_LABEL, type SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { Informer } from '../kube/informer.js';
 import type { TrimmedNode } from '../kube/node-trim.js';
-import { clusterIdentity, countsFor, matchesSelector, overlapsOf, toObservedNode, type ClusterIdentity, type ObservedNode, type Overlaps } from './core/index.js';
+import { clusterIdentity, countedSelector, countsFor, matchesSelector, overlapsOf, toObservedNode, type ClusterIdentity, type ObservedNode, type Overlaps } from './core/index.js';
 import type { CapacityCache } from './ports.js';
 
 export class InformerCapacityCache implements CapacityCache {
@@ -43,6 +43,6 @@ export class InformerCapacityCache implements CapacityCache {
 
   /** Resources whose selector picks any of these Nodes: the keys a Node change concerns. */
   selecting(nodes: readonly TrimmedNode[]): SandboxCapacity[] {
-    return this.all().filter((sc) => nodes.some((node) => matchesSelector(sc.spec.nodeSelector, node.metadata.labels ?? {})));
+    return this.all().filter((sc) => nodes.some((node) => matchesSelector(countedSelector(sc.spec), node.metadata.labels ?? {})));
   }
 }

@@ -16,7 +16,8 @@ import type { Clock } from '../kube/clock.js';
 import type { WorkResult } from '../kube/run-workers.js';
 import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
-import { scaleOutClusterBackend, type PollMemory } from './backend.js';
+import { scaleOutClusterBackend, type CapacityBackend, type DueOptions, type PollMemory, type RefreshContext } from './backend.js';
+import { nodePoolBackend } from './node-pool-backend.js';
 import { CloudSession } from './cloud-session.js';
 import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
@@ -30,6 +31,8 @@ export interface ReconcilerOptions {
   dryRun: boolean;
   /** How long an intent whose outcome is unknown may take to show up in ACK's task list. */
   recoveryWindowMs: number;
+  /** Node-pool mode: a settled pool is read at most this often (the resync period; default POOL_SETTLED_READ_MS). */
+  settledReadMs?: number;
   random: () => number;
   logger: Logger;
   metrics?: OperatorMetrics;
@@ -64,7 +67,6 @@ export class Reconciler {
   private readonly freshest = new FreshestObjects();
   private readonly memory = new Map<string, KeyMemory>();
   private readonly readyTimer = new NodeReadyTimer();
-  private readonly backend = scaleOutClusterBackend;
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -176,13 +178,15 @@ export class Reconciler {
     { nodes, memory, session, logger }: { nodes: readonly ObservedNode[]; memory: KeyMemory; session: CloudSession; logger: Logger },
   ): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[]; blocked?: Blocked }> {
     const { clock, options, cloud } = this.deps;
-    const work = this.backend.due(sc, nodes, memory, { nowMs: clock.now(), dryRun: options.dryRun });
-    if (work === undefined) return { capacity: sc, events: [] };
-    const api = await session.api();
-    if (!api.ok) return { capacity: sc, events: [], blocked: api.blocked };
-    return this.backend.refresh(sc, work, {
-      api: api.value, budget: cloud.budget, now: () => clock.now(), random: options.random, logger, memory, recoveryWindowMs: options.recoveryWindowMs, nodes: this.deps.reads.nodes,
-    });
+    const context = async (): Promise<RefreshContext | Blocked> => {
+      const api = await session.api();
+      if (!api.ok) return api.blocked;
+      return { api: api.value, budget: cloud.budget, now: () => clock.now(), random: options.random, logger, memory, recoveryWindowMs: options.recoveryWindowMs, nodes: this.deps.reads.nodes };
+    };
+    const due = { nowMs: clock.now(), dryRun: options.dryRun, ...(options.settledReadMs === undefined ? {} : { settledReadMs: options.settledReadMs }) };
+    return sc.spec.nodePool === undefined
+      ? refreshWith(scaleOutClusterBackend, sc, { nodes, memory, due, context })
+      : refreshWith(nodePoolBackend, sc, { nodes, memory, due, context });
   }
 
   private async act(
@@ -191,7 +195,7 @@ export class Reconciler {
     { session, logger, replan }: { session: CloudSession; logger: Logger; replan: (blocked: Blocked) => Decision },
   ): Promise<Pass | 'notLeader'> {
     const { store, fence, clock, options, cloud } = this.deps;
-    if (decision.request === undefined) return { written: await store.write(base, decision.status), events: decision.events, decision };
+    if (decision.request === undefined && decision.poolWrite === undefined) return { written: await store.write(base, decision.status), events: decision.events, decision };
     // Lease lost just now: leave everything to the new leader, write nothing.
     if (!fence.isLeading()) return 'notLeader';
     const access = await session.forRequest();
@@ -201,7 +205,8 @@ export class Reconciler {
     }
     // The ledger must outlive the object from the moment a request may buy nodes.
     const held = await holdLedger(store, base);
-    const executed = await this.backend.execute(held, decision, {
+    const backend = held.spec.nodePool === undefined ? scaleOutClusterBackend : nodePoolBackend;
+    const executed = await backend.execute(held, decision, {
       ...access.value, budget: cloud.budget, store, fence, now: () => clock.now(), random: options.random, logger, ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     return { written: executed.capacity, events: executed.events, decision };
@@ -213,6 +218,19 @@ export class Reconciler {
     const live = new Set((sc.status?.tasks ?? []).flatMap((t) => (t.taskId ? [t.taskId] : [])));
     for (const polls of [memory.lastPolled, memory.pulledForward]) for (const id of polls.keys()) if (!live.has(id)) polls.delete(id);
   }
+}
+
+/** The backend's refresh, if it has cloud reads due; credentials are resolved only then. */
+async function refreshWith<Work>(
+  backend: CapacityBackend<Work>,
+  sc: SandboxCapacity,
+  { nodes, memory, due, context }: { nodes: readonly ObservedNode[]; memory: PollMemory; due: DueOptions; context: () => Promise<RefreshContext | Blocked> },
+): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[]; blocked?: Blocked }> {
+  const work = backend.due(sc, nodes, memory, due);
+  if (work === undefined) return { capacity: sc, events: [] };
+  const ctx = await context();
+  if (!('api' in ctx)) return { capacity: sc, events: [], blocked: ctx };
+  return backend.refresh(sc, work, ctx);
 }
 
 /** Counted Nodes seen last time and absent now (none on the first look after a start). */

@@ -98,7 +98,7 @@ export async function resolveCredentialSource(reader: SecretReader, sc: SandboxC
 }
 
 export async function resolveLoginPassword(reader: SecretReader, sc: SandboxCapacity): Promise<Resolved<string | undefined>> {
-  const ref = sc.spec.scaleOut.loginPasswordSecretRef;
+  const ref = sc.spec.scaleOut?.loginPasswordSecretRef;
   if (!ref) return { ok: true, value: undefined };
   const password = await readRequired(reader, sc.metadata.namespace, ref.name, ref.key, 'spec.scaleOut.loginPasswordSecretRef');
   return password.ok ? { ok: true, value: password.value } : password;

@@ -40,8 +40,10 @@ export interface Executed {
 const RESULT_WRITE_ATTEMPTS = 3;
 
 async function callAck(sc: SandboxCapacity, request: ScaleOutRequest, ctx: ExecuteContext): Promise<(capacity: SandboxCapacity) => Outcome> {
+  const template = sc.spec.scaleOut;
+  if (template === undefined) throw new Error('a ScaleOutCluster request for a resource without spec.scaleOut');
   const body = buildScaleOutBody({
-    template: sc.spec.scaleOut, count: request.count, vswitchIds: request.vswitchIds, intentId: request.intentId, owner: request.ownerTag.value,
+    template, count: request.count, vswitchIds: request.vswitchIds, intentId: request.intentId, owner: request.ownerTag.value,
     ...(ctx.loginPassword !== undefined ? { loginPassword: ctx.loginPassword } : {}),
   });
   ctx.logger.info('calling ScaleOutCluster', { intentId: request.intentId, count: request.count, vswitchIds: request.vswitchIds });
@@ -58,7 +60,8 @@ async function callAck(sc: SandboxCapacity, request: ScaleOutRequest, ctx: Execu
   }
 }
 
-async function writeResult(intentWritten: SandboxCapacity, fold: (capacity: SandboxCapacity) => Outcome, ctx: ExecuteContext): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[] }> {
+/** Folds the call's answer into the object holding the intent and writes it; on a 409 re-reads and re-folds. Shared with the node-pool executor. */
+export async function writeResult(intentWritten: SandboxCapacity, fold: (capacity: SandboxCapacity) => Outcome, ctx: Pick<ExecuteContext, 'store'>): Promise<{ capacity: SandboxCapacity; events: PlannedEvent[] }> {
   let base = intentWritten;
   for (let attempt = 1; ; attempt++) {
     const outcome = fold(base);

@@ -16,6 +16,7 @@
 // "Seen as a Node" includes Nodes being deleted, and Nodes gone since: record.joinedInstanceIds remembers
 // every instance once seen, so a joined-then-deleted node is a new shortfall at once, not a pending join.
 import { CLUSTER_ID_LABEL, type SandboxCapacity, type SandboxCapacityStatus, type TaskRecord, type UnjoinedInstance } from '../../api/sandbox-capacity.js';
+import { countedSelector } from './nodes.js';
 import { selectorMismatch } from './ownership.js';
 import { EventReason, Reason } from './reasons.js';
 import type { PlannedEvent } from './types.js';
@@ -187,7 +188,7 @@ function diagnose(capacity: SandboxCapacity, lookup: Extract<UnjoinedLookup, { i
   const cluster = labels[CLUSTER_ID_LABEL];
   const differences = [
     ...(cluster !== undefined && cluster !== capacity.spec.clusterId ? [`${CLUSTER_ID_LABEL} is "${cluster}", not spec.clusterId`] : []),
-    ...selectorMismatch(capacity.spec.nodeSelector, labels),
+    ...selectorMismatch(countedSelector(capacity.spec), labels),
   ];
   if (differences.length === 0) {
     return { nodeName, reason: Reason.NodeSelectorMismatch, message: `Node ${nodeName} matches spec.nodeSelector but is outside the operator's Node watch (--node-label-selector)` };

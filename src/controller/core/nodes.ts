@@ -2,8 +2,28 @@
 // semantics, and their string form for status.selector and the scale subresource), and what it reads
 // of each (ObservedNode: instance id, zone, Ready, being deleted) — only what counting, join matching
 // and zone balancing need, so the shell can keep a trimmed cache of thousands of Nodes.
-import type { LabelSelector, LabelSelectorRequirement } from '../../api/sandbox-capacity.js';
+import { NODE_POOL_LABEL, type LabelSelector, type LabelSelectorRequirement, type SandboxCapacitySpec } from '../../api/sandbox-capacity.js';
 import type { ObservedNode } from './types.js';
+
+const counted = new WeakMap<SandboxCapacitySpec, LabelSelector>();
+
+/**
+ * The selector of the Nodes a resource counts. ScaleOutCluster mode: spec.nodeSelector. Node-pool
+ * mode: spec.nodeSelector (CRD default: the sandbox runtime label) and the pool's label
+ * alibabacloud.com/nodepool-id: <id> — always, since in-flight is the pool's desired size less its
+ * live Nodes, and a Node of another pool would make that count wrong. A CRD default cannot depend on
+ * another field, so the pool label is added here rather than defaulted by the API server.
+ */
+export function countedSelector(spec: SandboxCapacitySpec): LabelSelector {
+  const pool = spec.nodePool?.id;
+  if (pool === undefined) return spec.nodeSelector;
+  let selector = counted.get(spec);
+  if (selector === undefined) {
+    selector = { ...spec.nodeSelector, matchLabels: { ...spec.nodeSelector.matchLabels, [NODE_POOL_LABEL]: pool } };
+    counted.set(spec, selector);
+  }
+  return selector;
+}
 
 /**
  * ECS instance id from a Node's spec.providerID. ACK writes `<region>.<instance-id>`

@@ -116,14 +116,14 @@ function markStockOut(capacity: SandboxCapacity, status: SandboxCapacityStatus, 
   const zone = status.vswitchZones?.[vswitchId];
   const untilMs = nowMs + settingsOf(capacity.spec).settings.backoff.maxMs;
   const marks = markOutOfStock(status.outOfStock, zone === undefined ? { vswitchId, code } : { vswitchId, zone, code }, nowMs, untilMs);
-  const elsewhere = inStock(capacity.spec.scaleOut.vswitchIds, marks, nowMs);
+  const elsewhere = inStock(capacity.spec.scaleOut?.vswitchIds ?? [], marks, nowMs);
   const where = `${vswitchId}${zone === undefined ? '' : ` (${zone})`} is out of stock (${code}), skipped until ${toTimestamp(Math.ceil(untilMs / 1000) * 1000)}`;
   const message = elsewhere.length > 0 ? `${where}: the next request goes to ${elsewhere.join(', ')}` : `${where}: every listed vSwitch is out of stock`;
   return { status: { ...status, outOfStock: marks }, elsewhere, event: { type: 'Warning', reason: EventReason.OutOfStock, message } };
 }
 
-/** A refusal that time heals (or a human: stalls): the backoff of failures.ts, and the Events that say so. */
-function backOff(capacity: SandboxCapacity, withRecord: SandboxCapacityStatus, { info, cause, nowMs, random }: { info: CloudErrorInfo; cause: string; nowMs: number; random: Random }): Outcome {
+/** A refusal that time heals (or a human: stalls): the backoff of failures.ts, and the Events that say so. Also the node-pool write's. */
+export function backOff(capacity: SandboxCapacity, withRecord: SandboxCapacityStatus, { info, cause, nowMs, random }: { info: CloudErrorInfo; cause: string; nowMs: number; random: Random }): Outcome {
   const registration = registerFailure(withRecord, delayPolicyFor(info), settingsOf(capacity.spec).settings.backoff, nowMs, random);
   const next = registration.status.nextRetryTime ?? toTimestamp(nowMs);
   const verdict = refusalVerdict(capacity, info, { cause, next, failures: registration.status.consecutiveFailures ?? 0 });

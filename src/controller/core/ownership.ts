@@ -10,7 +10,7 @@
 // A Node that a delivered instance became but the selector does not pick is described label by label
 // (selectorMismatch) so the resource can say exactly what differs.
 import { CLUSTER_ID_LABEL, type LabelSelector, type LabelSelectorRequirement, type SandboxCapacity } from '../../api/sandbox-capacity.js';
-import { matchesSelector } from './nodes.js';
+import { countedSelector, matchesSelector } from './nodes.js';
 import { Reason } from './reasons.js';
 
 type Labels = Readonly<Record<string, string>>;
@@ -21,7 +21,7 @@ export type ClusterIdentity = { clusterIds: readonly string[]; source: 'flag' | 
 /** Whether a Node with these labels counts for the resource. */
 export function countsFor(capacity: SandboxCapacity, labels: Labels | undefined): boolean {
   const cluster = labels?.[CLUSTER_ID_LABEL];
-  return (cluster === undefined || cluster === capacity.spec.clusterId) && matchesSelector(capacity.spec.nodeSelector, labels);
+  return (cluster === undefined || cluster === capacity.spec.clusterId) && matchesSelector(countedSelector(capacity.spec), labels);
 }
 
 /** --cluster-id when given; else the one cluster id the watched Nodes carry; else why it cannot be told. */
@@ -128,7 +128,7 @@ export function overlapsOf(capacity: SandboxCapacity, all: readonly SandboxCapac
   for (const other of all) {
     const theirs = created(other);
     if (theirs === mine || other.spec.clusterId !== capacity.spec.clusterId) continue;
-    if (!selectorsMayOverlap(capacity.spec.nodeSelector, other.spec.nodeSelector)) continue;
+    if (!selectorsMayOverlap(countedSelector(capacity.spec), countedSelector(other.spec))) continue;
     (theirs < mine ? result.older : result.newer).push(`${other.metadata.namespace}/${other.metadata.name}`);
   }
   result.older.sort();

@@ -13,9 +13,10 @@ import { RETRY_ANNOTATION, type SandboxCapacity, type SandboxCapacityStatus } fr
 import { buildConditions, findCondition, planEvents } from './conditions.js';
 import { accountUnjoined, countNodes, type NodeCounts, type UnjoinedAccount } from './counting.js';
 import { CREDENTIALS_RECHECK_MS, activeCloudStall, backoffMessage, credentialsChanged, isBackingOff, isStallLiftedBySpecChange, retryRequested, stalledOnCredentials } from './failures.js';
-import { selectorToString } from './nodes.js';
+import { countedSelector, selectorToString } from './nodes.js';
 import { clusterProblem, overlapProblem } from './ownership.js';
 import { ConditionType, Reason } from './reasons.js';
+import { nodePoolLedger } from './node-pool.js';
 import { scaleOutClusterLedger } from './scale-out-cluster.js';
 import { nextRequeueMs } from './schedule.js';
 import { settingsOf, type Settings } from './settings.js';
@@ -47,6 +48,7 @@ export function plan(input: PlanInput): Decision {
   const status = buildStatus(input, observed, { base: committed.status, verdict, inFlight: observed.inFlight + (request?.count ?? 0) });
   const decision: Decision = { status, events: eventsOf(input, observed, { status, verdict }) };
   if (committed.request !== undefined) decision.request = committed.request;
+  if (committed.poolWrite !== undefined) decision.poolWrite = committed.poolWrite;
   const requeue = nextRequeueMs({
     wakeUpsMs: [...committed.wakeUpsMs, ...credentialsRecheckOf(input, status)],
     status,
@@ -95,8 +97,9 @@ function observe(input: PlanInput): Observation {
   return observation;
 }
 
-/** The backend's ledger. One backend today; the next (node pools) is chosen here by the spec. */
+/** The backend's ledger, chosen by the spec: spec.nodePool → the node pool's, else ScaleOutCluster's. */
 function ledgerFor(input: PlanInput, settings: Settings, nowMs: number): Ledger {
+  if (input.capacity.spec.nodePool !== undefined) return nodePoolLedger({ capacity: input.capacity, nodes: input.nodes, settings, nowMs });
   return scaleOutClusterLedger({ capacity: input.capacity, nodes: input.nodes, settings, nowMs, oneTaskAtATime: input.oneTaskAtATime === true });
 }
 
@@ -132,6 +135,7 @@ function gatherFacts(input: PlanInput, observed: Observation): DecisionFacts {
     dryRun: input.dryRun === true,
   };
   if (ledger.unresolved !== undefined) facts.unresolved = ledger.unresolved;
+  if (ledger.stalled !== undefined) facts.backendStall = ledger.stalled;
   if (input.blocked !== undefined) facts.blocked = input.blocked;
   if (observed.problem !== undefined) facts.invalidSpec = observed.problem;
   addGuards(facts, input, observed);
@@ -196,7 +200,7 @@ function buildStatus(input: PlanInput, observed: Observation, { base, verdict, i
     replicas: counts.replicas,
     readyReplicas: counts.readyReplicas,
     inFlightReplicas: inFlight,
-    selector: selectorToString(capacity.spec.nodeSelector),
+    selector: selectorToString(countedSelector(capacity.spec)),
     consecutiveFailures: base.consecutiveFailures ?? 0,
     nextRetryTime: base.nextRetryTime ?? null,
     lastDecision,

@@ -47,6 +47,17 @@ export const Reason = {
   ClusterUnknown: 'ClusterUnknown',
   /** An older resource of the same cluster may select the same Nodes. */
   OverlappingSelector: 'OverlappingSelector',
+  // Node-pool mode
+  /** The pool is not active (scaling, removing, …): its desired size is written once it is. */
+  NodePoolBusy: 'NodePoolBusy',
+  /** Someone else lowered the pool's desired size below the target and spec.nodePool.driftPolicy is Observe. */
+  NodePoolDriftDetected: 'NodePoolDriftDetected',
+  /** ACK has no such node pool in the cluster. */
+  NodePoolNotFound: 'NodePoolNotFound',
+  /** The pool is not ours to size (runtime, autoscaling, auto mode or type), named with its value. */
+  NodePoolNotEligible: 'NodePoolNotEligible',
+  /** Live Ready Nodes stayed below the written size past limits.taskTimeout, or the pool reports failed nodes. */
+  ScaleUpStalled: 'ScaleUpStalled',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -78,5 +89,11 @@ export const EventReason = {
   OutOfStock: 'OutOfStock',
   /** A deleted resource let go of requests still in flight (annotation capacity.sandbox.dev/abandon-in-flight). */
   InFlightAbandoned: 'InFlightAbandoned',
+  /** Node-pool mode: the pool's desired size was written (absolute). */
+  NodePoolResized: 'NodePoolResized',
+  /** Node-pool mode: a desired size this operator did not write (old and new values). */
+  NodePoolDriftDetected: 'NodePoolDriftDetected',
+  /** Node-pool mode: live Ready Nodes stay below the written size (ScaleUpStalled). */
+  ScaleUpStalled: 'ScaleUpStalled',
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];

@@ -42,7 +42,7 @@ export function scaleOutClusterLedger(input: ScaleOutClusterInput): Ledger {
   const joined = joinedInstanceIds(nodes);
   const tasks = timeouts.tasks.map((record) => rememberJoined(record, joined));
   const inFlightOfRecord = (record: TaskRecord): number => inFlightOf(record, joined);
-  const configured = capacity.spec.scaleOut.vswitchIds;
+  const configured = capacity.spec.scaleOut?.vswitchIds ?? [];
   const zones = learnVSwitchZones(tasks, nodes, configured, previous.vswitchZones);
   const available = inStock(configured, previous.outOfStock, nowMs);
   const hold = busyWithOwnTask(previous, tasks, input.oneTaskAtATime);

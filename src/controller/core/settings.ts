@@ -51,7 +51,8 @@ export function readSettings(spec: SandboxCapacitySpec): SettingsResult {
     problems.push(`${f.field} is "${f.text ?? ''}": expected a positive Go duration such as 30s or 10m`);
     return f.fallbackMs;
   });
-  if (spec.scaleOut.vswitchIds.length === 0) problems.push('spec.scaleOut.vswitchIds is empty: at least one vSwitch is needed');
+  const mode = modeProblem(spec);
+  if (mode !== undefined) problems.push(mode);
   const settings: Settings = {
     maxNodesPerScaleOut: Math.max(1, Math.floor(spec.limits.maxNodesPerScaleOut)),
     maxInFlightNodes: Math.max(1, Math.floor(spec.limits.maxInFlightNodes)),
@@ -61,6 +62,14 @@ export function readSettings(spec: SandboxCapacitySpec): SettingsResult {
     backoff: { initialMs, maxMs: Math.max(initialMs, maxMs) },
   };
   return problems.length === 0 ? { settings } : { settings, problem: problems.join('; ') };
+}
+
+/** Exactly one of spec.scaleOut and spec.nodePool (the CRD refuses the rest; an old API server may not). */
+function modeProblem(spec: SandboxCapacitySpec): string | undefined {
+  if (spec.scaleOut !== undefined && spec.nodePool !== undefined) return 'spec.scaleOut and spec.nodePool are both set: exactly one of them is needed';
+  if (spec.nodePool !== undefined) return spec.nodePool.id === '' ? 'spec.nodePool.id is empty' : undefined;
+  if (spec.scaleOut === undefined) return 'neither spec.scaleOut nor spec.nodePool is set: exactly one of them is needed';
+  return spec.scaleOut.vswitchIds.length === 0 ? 'spec.scaleOut.vswitchIds is empty: at least one vSwitch is needed' : undefined;
 }
 
 const parsed = new WeakMap<SandboxCapacitySpec, SettingsResult>();

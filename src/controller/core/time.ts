@@ -12,6 +12,14 @@ export function toTimestamp(epochMs: number): string {
   return new Date(Math.floor(epochMs / 1_000) * 1_000).toISOString().replace('.000Z', 'Z');
 }
 
+/**
+ * RFC 3339 with milliseconds, for instants that are compared with each other (a node pool's last read
+ * and our last write to it): whole seconds would make a read and the write planned on it equal.
+ */
+export function toPreciseTimestamp(epochMs: number): string {
+  return new Date(Math.floor(epochMs)).toISOString();
+}
+
 /** Epoch ms of an RFC 3339 timestamp; undefined when absent or unparsable. */
 export function parseTimestamp(text: string | null | undefined): number | undefined {
   if (text === undefined || text === null || text === '') return undefined;

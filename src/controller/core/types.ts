@@ -88,6 +88,18 @@ export interface ScaleOutRequest {
   ownerTag: { key: string; value: string };
 }
 
+/** The one ModifyClusterNodePool call to make now (node-pool mode); its lastWrite is already in Decision.status. */
+export interface NodePoolWrite {
+  nodepoolId: string;
+  /** The absolute desired size to write (only ever raised in this version). */
+  desiredSize: number;
+  /** The pool's desired size as last read. */
+  previousSize: number;
+}
+
+/** Reasons a backend may hold new requests for (wait, no timer of its own). */
+export type HoldReason = typeof Reason.ClusterBusy | typeof Reason.NodePoolBusy | typeof Reason.NodePoolDriftDetected;
+
 /**
  * One capacity backend's record of its requests, as the planner sees it — the seam between the
  * backend-neutral planner (plan.ts, verdict.ts) and a backend (scale-out-cluster.ts today). A backend
@@ -105,7 +117,9 @@ export interface Ledger {
   /** Set when every place a request could go to is out of stock. */
   outOfStock?: { message: string; untilMs: number };
   /** A backend's own reason to wait before requesting (e.g. ACK busy with our own task). */
-  hold?: { reason: typeof Reason.ClusterBusy; message: string };
+  hold?: { reason: HoldReason; message: string };
+  /** A backend's own reason that nothing can be requested until something changes (node pool gone, not eligible, scale-up stalled). */
+  stalled?: { reason: string; message: string };
   /** Transitions the backend observed (e.g. TaskTimedOut). */
   events: PlannedEvent[];
   /** Where the next request for `shortfall` nodes goes; undefined when nowhere is configured or available. */
@@ -119,6 +133,7 @@ export interface LedgerCommit {
   /** Milliseconds from now at which the ledger wants another look (polls, recoveries, join deadlines). */
   wakeUpsMs: number[];
   request?: ScaleOutRequest;
+  poolWrite?: NodePoolWrite;
 }
 
 export interface Decision {
@@ -128,6 +143,8 @@ export interface Decision {
   events: PlannedEvent[];
   /** The one cloud request to make now; its intent is already in `status`. */
   request?: ScaleOutRequest;
+  /** Node-pool mode: the one desired-size write to make now; its lastWrite is already in `status`. */
+  poolWrite?: NodePoolWrite;
   /** When to reconcile again at the latest; undefined: only on change or the periodic resync. */
   requeueAfterMs?: number;
 }

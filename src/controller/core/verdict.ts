@@ -5,6 +5,8 @@
 //   4. an older resource may select the same Nodes       → Blocked (OverlappingSelector)
 //   5. being deleted                                     → Wait for requests in flight / NoOp, reason Deleting
 //   6. unjoined instances hold places still needed       → Blocked (NodeSelectorMismatch / NodesNotRegistered)
+//   6b. the backend cannot go on (node pool gone or not
+//      eligible, scale-up stalled)                       → Blocked (NodePoolNotFound / NodePoolNotEligible / ScaleUpStalled)
 //   7. no positive shortfall                             → NoOp / Wait (unknown outcome, joins, readiness)
 //   8. paused                                            → NoOp, reason Paused, count = would-be request
 //   9. dry run                                           → NoOp, reason DryRun, count = would-be request
@@ -12,12 +14,13 @@
 //  11. a request whose outcome is unknown                → Wait, OutcomeUnknown (never request blindly)
 //  12. every listed vSwitch out of stock                 → Wait, OutOfStock (naming the zones)
 //  13. backing off (now < nextRetryTime), or the backend
-//      holds (ACK busy with our own task)                → Wait, BackingOff / ClusterBusy
+//      holds (ACK busy with our own task, node pool not
+//      active, someone else's size observed)             → Wait, BackingOff / ClusterBusy / NodePoolBusy / NodePoolDriftDetected
 //  14. in-flight cap reached                             → Wait, InFlightLimit
 //  15. otherwise                                         → ScaleOut
 // Rules 3–6 are where the operator cannot tell whether a purchase would be wasted: it stops buying and
 // says why, rather than guess.
-import type { Blocked, RequestShape, Verdict } from './types.js';
+import type { Blocked, HoldReason, RequestShape, Verdict } from './types.js';
 import { surplusMessage } from './conditions.js';
 import type { CloudStall } from './failures.js';
 import { Reason, plural } from './reasons.js';
@@ -48,7 +51,9 @@ export interface DecisionFacts {
   /** Every listed vSwitch is out of stock. */
   outOfStock?: { message: string };
   /** Set while now < nextRetryTime, or while the backend holds. */
-  backoff?: { reason: typeof Reason.BackingOff | typeof Reason.ClusterBusy; message: string };
+  backoff?: { reason: typeof Reason.BackingOff | HoldReason; message: string };
+  /** The backend cannot go on until something changes (Ledger.stalled). */
+  backendStall?: { reason: string; message: string };
   /** The request that would be made now (count already capped; 0 when the in-flight cap is reached). */
   request?: RequestShape;
 }
@@ -66,6 +71,7 @@ const RULES: readonly Rule[] = [
   (f) => (f.overlap === undefined ? undefined : { action: 'Blocked', reason: Reason.OverlappingSelector, message: f.overlap.message }),
   deletingRule,
   (f) => (f.unjoined === undefined || f.replicas >= f.desired ? undefined : { action: 'Blocked', reason: f.unjoined.reason, message: f.unjoined.message }),
+  (f) => (f.backendStall === undefined ? undefined : { action: 'Blocked', reason: f.backendStall.reason, message: f.backendStall.message }),
   satisfiedRule,
   (f) => (f.paused ? wouldRequest(f, Reason.Paused, 'paused') : undefined),
   (f) => (f.dryRun ? wouldRequest(f, Reason.DryRun, 'dry run') : undefined),

@@ -38,7 +38,9 @@ const refused: { name: string; field: string; change: Change }[] = [
   { name: 'missing regionId', field: 'spec.regionId', change: { regionId: REMOVE } },
   { name: 'empty regionId', field: 'spec.regionId', change: { regionId: '' } },
   { name: 'malformed regionId', field: 'spec.regionId', change: { regionId: 'Hangzhou' } },
-  { name: 'missing scaleOut', field: 'spec.scaleOut', change: { scaleOut: REMOVE } },
+  { name: 'a node pool without an id', field: 'spec.nodePool.id', change: { scaleOut: REMOVE, nodePool: { driftPolicy: 'Enforce' } } },
+  { name: 'a malformed node pool id', field: 'spec.nodePool.id', change: { scaleOut: REMOVE, nodePool: { id: 'np 1' } } },
+  { name: 'an unknown driftPolicy', field: 'spec.nodePool.driftPolicy', change: { scaleOut: REMOVE, nodePool: { id: 'np-a', driftPolicy: 'Ignore' } } },
   { name: 'missing vswitchIds', field: 'spec.scaleOut.vswitchIds', change: { 'scaleOut.vswitchIds': REMOVE } },
   { name: 'empty vswitchIds', field: 'spec.scaleOut.vswitchIds', change: { 'scaleOut.vswitchIds': [] } },
   { name: 'four vSwitches', field: 'spec.scaleOut.vswitchIds', change: { 'scaleOut.vswitchIds': vsw(4) } },
@@ -153,9 +155,29 @@ describe('SandboxCapacity validation (real API server)', () => {
     });
   });
 
+  const EXACTLY_ONE = 'exactly one of spec.scaleOut (ScaleOutCluster mode) and spec.nodePool (node-pool mode) must be set';
+
+  it('refuses neither scaleOut nor nodePool, naming both fields', async () => {
+    const refusal = await refusalOf(client.create(manifest('neither-mode', specWith({ scaleOut: REMOVE }))));
+    expect(refusal.code).to.equal(422);
+    expect(refusal.message).to.include(EXACTLY_ONE);
+  });
+
+  it('refuses both scaleOut and nodePool, naming both fields', async () => {
+    const refusal = await refusalOf(client.create(manifest('both-modes', specWith({ nodePool: { id: 'np-a' } }))));
+    expect(refusal.code).to.equal(422);
+    expect(refusal.message).to.include(EXACTLY_ONE);
+  });
+
+  it('accepts node-pool mode alone and defaults driftPolicy to Enforce', async () => {
+    const created = await client.create(manifest('pool-mode', specWith({ scaleOut: REMOVE, nodePool: { id: 'np-0123abcd' } })));
+    expect(created.spec.nodePool).to.deep.equal({ id: 'np-0123abcd', driftPolicy: 'Enforce' });
+    expect(created.spec.scaleOut).to.equal(undefined);
+  });
+
   it('keeps refusing on update: a valid object cannot be edited into an invalid one', async () => {
     const created = await client.create(manifest('updated'));
-    created.spec.scaleOut.dataDisk.size = 100;
+    created.spec.scaleOut!.dataDisk.size = 100;
     const refusal = await refusalOf(client.replace(created));
     expect(refusal.message).to.include('spec.scaleOut.dataDisk.size:');
   });

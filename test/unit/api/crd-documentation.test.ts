@@ -45,6 +45,7 @@ describe('SandboxCapacity CRD documentation and rules', () => {
       'spec.backoff.initial': '10s',
       'spec.backoff.max': '10m',
       'spec.paused': false,
+      'spec.nodePool.driftPolicy': 'Enforce',
     });
   });
 

@@ -28,16 +28,25 @@ export const fullSpec: DeepRequired<SandboxCapacitySpec> = {
     tags: [{ key: 'team', value: 'sandbox' }],
     disableRollback: true,
   },
+  nodePool: { id: 'np-0123456789abcdef0123456789abcdef', driftPolicy: 'Observe' },
   credentials: { secretRef: { name: 'ack-credentials' } },
   limits: { maxNodesPerScaleOut: 10, maxInFlightNodes: 30, taskTimeout: '45m', joinGracePeriod: '15m', maxUnjoinedNodes: 1 },
   backoff: { initial: '5s', max: '5m' },
   paused: true,
 };
 
-/** The same spec with only keyPair, as the API server accepts it. */
+/** The same spec with only keyPair and no nodePool (exactly one mode), as the API server accepts it. */
 export function validFullSpec(): SandboxCapacitySpec {
   const spec = structuredClone(fullSpec) as SandboxCapacitySpec;
-  delete spec.scaleOut.loginPasswordSecretRef;
+  delete spec.scaleOut?.loginPasswordSecretRef;
+  delete spec.nodePool;
+  return spec;
+}
+
+/** The same spec in node-pool mode (no scaleOut), as the API server accepts it. */
+export function validNodePoolSpec(): SandboxCapacitySpec {
+  const spec = structuredClone(fullSpec) as SandboxCapacitySpec;
+  delete spec.scaleOut;
   return spec;
 }
 
@@ -74,6 +83,20 @@ export const fullStatus: DeepRequired<SandboxCapacityStatus> = {
   ledgerCheckedAt: '2026-11-26T09:59:00Z',
   lastRetryRequest: '2026-11-26T10:05:00Z',
   credentialsVersion: '48213',
+  nodePool: {
+    desiredSize: 5,
+    state: 'scaling',
+    totalNodes: 4,
+    healthyNodes: 3,
+    initialNodes: 1,
+    failedNodes: 1,
+    observedTime: '2026-11-26T10:13:00Z',
+    lastWrite: { desiredSize: 5, taskId: 'T-5a54309c80282e39ea000031', requestId: '687C5BAA-D103-4993-884B-C35E4314A1E3', time: '2026-11-26T10:12:30Z' },
+    drift: { from: 3, to: 2, time: '2026-11-26T10:11:00Z', observedGeneration: 3 },
+    problem: { reason: 'NodePoolNotEligible', message: 'auto_scaling.enable is true' },
+    taskError: { code: 'OperationDenied.NoStock', message: 'no stock' },
+    shortSince: '2026-11-26T10:12:30Z',
+  },
   lastDecision: { action: 'Wait', reason: 'BackingOff', message: 'retrying after 20s', count: 1 },
   conditions: [
     {

@@ -13,6 +13,7 @@ import {
   SHORT_NAME,
   VERSION,
   type Condition,
+  type DriftPolicy,
   type InstanceChargeType,
   type LabelSelectorRequirement,
   type LastDecision,
@@ -73,6 +74,8 @@ describe('SandboxCapacity types agree with the CRD schema', () => {
       'spec.nodeSelector.matchLabels',
       'spec.nodeSelector.matchExpressions',
       'spec.nodeSelector.matchExpressions[].values',
+      'spec.scaleOut',
+      'spec.nodePool',
       'spec.scaleOut.keyPair',
       'spec.scaleOut.loginPasswordSecretRef',
       'spec.scaleOut.tags',
@@ -109,6 +112,14 @@ describe('SandboxCapacity types agree with the CRD schema', () => {
       'status.lastDecision.count',
       'status.conditions',
       'status.conditions[].observedGeneration',
+      'status.nodePool',
+      'status.nodePool.lastWrite',
+      'status.nodePool.lastWrite.taskId',
+      'status.nodePool.lastWrite.requestId',
+      'status.nodePool.drift',
+      'status.nodePool.problem',
+      'status.nodePool.taskError',
+      'status.nodePool.shortSince',
     ]);
     const schemaOptional = schemaFieldList.filter((f) => !f.required && f.node.default === undefined).map((f) => f.path);
     expect(sorted(schemaOptional)).to.deep.equal(sorted(typeOptional));
@@ -120,6 +131,7 @@ describe('SandboxCapacity types agree with the CRD schema', () => {
       'spec.nodeSelector.matchExpressions[].operator': allOf<LabelSelectorRequirement['operator']>()(['In', 'NotIn', 'Exists', 'DoesNotExist']),
       // The current spellings, plus the ones v0.1 wrote (still accepted, read as their current form).
       'status.tasks[].state': [...allOf<TaskState>()(['Requesting', 'Running', 'Succeeded', 'Failed', 'TimedOut', 'Refused', 'Abandoned']), ...Object.keys(LEGACY_TASK_STATES)],
+      'spec.nodePool.driftPolicy': allOf<DriftPolicy>()(['Enforce', 'Observe']),
       'status.lastDecision.action': allOf<LastDecision['action']>()(['NoOp', 'ScaleOut', 'Wait', 'Blocked']),
       'status.conditions[].status': allOf<Condition['status']>()(['True', 'False', 'Unknown']),
       // DiskSpec.category is a plain string (the lists differ per disk); the values come from ACK's document.

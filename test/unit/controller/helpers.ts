@@ -44,7 +44,7 @@ export interface CapacityOptions {
 export function capacity(options: CapacityOptions = {}): SandboxCapacity {
   const spec = { ...baseSpec(), ...options.spec };
   if (options.limits !== undefined) spec.limits = { ...spec.limits, ...options.limits };
-  if (options.vswitchIds !== undefined) spec.scaleOut = { ...spec.scaleOut, vswitchIds: options.vswitchIds };
+  if (options.vswitchIds !== undefined) spec.scaleOut = { ...(spec.scaleOut ?? baseSpec().scaleOut!), vswitchIds: options.vswitchIds };
   const resource: SandboxCapacity = {
     apiVersion: 'capacity.sandbox.dev/v1alpha1',
     kind: 'SandboxCapacity',
