@@ -17,7 +17,7 @@ import type { WorkResult } from '../kube/run-workers.js';
 import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { scaleOutClusterBackend, type PollMemory } from './backend.js';
-import { CloudSession } from './cloud-session.js';
+import { CloudSession, type Reachable, type RequestAccess } from './cloud-session.js';
 import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
@@ -194,17 +194,22 @@ export class Reconciler {
     if (decision.request === undefined) return { written: await store.write(base, decision.status), events: decision.events, decision };
     // Lease lost just now: leave everything to the new leader, write nothing.
     if (!fence.isLeading()) return 'notLeader';
-    const access = await session.forRequest();
-    if (!access.ok) {
-      const blocked = replan(access.blocked);
+    // The credentials are read while the finalizer and the intent are written; the call waits for both.
+    const access = session.forRequest();
+    access.catch(() => undefined); // awaited by execute; a failed write before it must not leave it unhandled
+    // Already stalled (a Secret missing, say): they are read first, as they are likely still missing
+    // (else every pass would write an intent and withdraw it).
+    const missing = isStalled(base) ? await missingAccess(access) : undefined;
+    if (missing !== undefined) {
+      const blocked = replan(missing);
       return { written: await store.write(base, blocked.status), events: blocked.events, decision: blocked };
     }
     // The ledger must outlive the object from the moment a request may buy nodes.
     const held = await holdLedger(store, base);
     const executed = await this.backend.execute(held, decision, {
-      ...access.value, budget: cloud.budget, store, fence, now: () => clock.now(), random: options.random, logger, ...(options.metrics ? { metrics: options.metrics } : {}),
+      access, replan, budget: cloud.budget, store, fence, now: () => clock.now(), random: options.random, logger, ...(options.metrics ? { metrics: options.metrics } : {}),
     });
-    return { written: executed.capacity, events: executed.events, decision };
+    return { written: executed.capacity, events: executed.events, decision: executed.replanned ?? decision };
   }
 
   /** After the write: learn from a "cluster busy" refusal, forget polls of tasks no longer live. */
@@ -213,6 +218,16 @@ export class Reconciler {
     const live = new Set((sc.status?.tasks ?? []).flatMap((t) => (t.taskId ? [t.taskId] : [])));
     for (const polls of [memory.lastPolled, memory.pulledForward]) for (const id of polls.keys()) if (!live.has(id)) polls.delete(id);
   }
+}
+
+function isStalled(sc: SandboxCapacity): boolean {
+  return (sc.status?.conditions ?? []).some((c) => c.type === 'Stalled' && c.status === 'True');
+}
+
+/** Why the request cannot be made (a Secret or key missing), or undefined when it can. */
+async function missingAccess(access: Promise<Reachable<RequestAccess>>): Promise<Blocked | undefined> {
+  const ready = await access;
+  return ready.ok ? undefined : ready.blocked;
 }
 
 /** Counted Nodes seen last time and absent now (none on the first look after a start). */
