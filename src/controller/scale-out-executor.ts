@@ -84,7 +84,7 @@ export async function executeScaleOut(sc: SandboxCapacity, decision: Decision, c
   if (!request) throw new Error('executeScaleOut without a request');
   const [intentWritten, access] = await Promise.all([ctx.store.write(sc, decision.status), ctx.access]);
   // The token is taken once the intent is in the API server: a call that waits for it is already safe to lose.
-  await ctx.budget.acquire();
+  await ctx.budget.acquire('request');
   if (!ctx.fence.isLeading()) {
     ctx.logger.warn('leader lease lost after writing the intent; not calling ACK (the next leader recovers it)', { intentId: request.intentId });
     return { capacity: intentWritten, events: decision.events, called: false };
