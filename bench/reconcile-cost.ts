@@ -9,7 +9,7 @@
 import { sleep } from './support/clock.js';
 import { newClusterId, startEnvironment, type BenchEnvironment } from './support/environment.js';
 import { createNode, inParallel, loadFleet, nodeFor, type Fleet } from './support/fleet.js';
-import { operatorLaunch, startOperatorFor, type OperatorLaunch } from './support/operator-run.js';
+import { clusterIdFlag, operatorLaunch, startOperatorFor, type OperatorLaunch } from './support/operator-run.js';
 import type { OperatorProcess } from './support/operator-process.js';
 import { metricSum } from './support/prometheus-text.js';
 import { log, type BenchOptions } from './support/report.js';
@@ -59,8 +59,7 @@ async function window(operator: OperatorProcess): Promise<Window> {
 }
 
 async function measureSize(env: BenchEnvironment, launch: OperatorLaunch, fleet: Fleet, nodes: number, options: BenchOptions): Promise<SizeFigures> {
-  const clusterIds = fleet.resources.map((r) => r.clusterId).join(',');
-  const flags = ['--resync-period', String(RESYNC_SECONDS), '--workers', '1', '--cluster-id', clusterIds];
+  const flags = ['--resync-period', String(RESYNC_SECONDS), '--workers', '1', ...clusterIdFlag(fleet.resources.map((r) => r.clusterId))];
   const { operator, syncSeconds } = await startOperatorFor(env, launch, flags, `reconcile-cost-${nodes}`);
   try {
     await sleep(WARM_UP_SECONDS * 1000);
