@@ -13,6 +13,7 @@ import type { CallBudget } from '../cloud/call-budget.js';
 import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import type { Reachable, RequestAccess } from './cloud-session.js';
+import type { ClusterTaskLists } from './cluster-task-lists.js';
 import { dueCloudWork, hasCloudWork, type Blocked, type CloudWork, type Decision, type ObservedNode } from './core/index.js';
 import type { LeaderFence, NodeReader } from './ports.js';
 import { executeScaleOut, type Executed } from './scale-out-executor.js';
@@ -40,6 +41,8 @@ export interface RefreshContext extends CallContext {
   memory: PollMemory;
   recoveryWindowMs: number;
   nodes: NodeReader;
+  /** The clusters' task lists, shared by every resource of a cluster. */
+  taskLists?: ClusterTaskLists;
 }
 
 export interface ActContext extends Omit<CallContext, 'api'> {

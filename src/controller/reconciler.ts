@@ -18,6 +18,7 @@ import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { scaleOutClusterBackend, type PollMemory } from './backend.js';
 import { CloudSession, type Reachable, type RequestAccess } from './cloud-session.js';
+import { ClusterTaskLists } from './cluster-task-lists.js';
 import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
@@ -65,6 +66,8 @@ export class Reconciler {
   private readonly memory = new Map<string, KeyMemory>();
   private readonly readyTimer = new NodeReadyTimer();
   private readonly backend = scaleOutClusterBackend;
+  /** One read of a cluster's task list serves the polls and first looks of all its resources. */
+  private readonly taskLists = new ClusterTaskLists(() => this.deps.clock.now());
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -182,6 +185,7 @@ export class Reconciler {
     if (!api.ok) return { capacity: sc, events: [], blocked: api.blocked };
     return this.backend.refresh(sc, work, {
       api: api.value, budget: cloud.budget, now: () => clock.now(), random: options.random, logger, memory, recoveryWindowMs: options.recoveryWindowMs, nodes: this.deps.reads.nodes,
+      taskLists: this.taskLists,
     });
   }
 
