@@ -11,7 +11,7 @@ import { clusterOf } from './support/cloud-arrivals.js';
 import { sleep } from './support/clock.js';
 import { startEnvironment, newClusterId, type BenchEnvironment } from './support/environment.js';
 import { capacityBody, capacityPath, inParallel } from './support/fleet.js';
-import { operatorLaunch, startOperatorFor, waitAllSettled, type OperatorLaunch } from './support/operator-run.js';
+import { clusterIdFlag, operatorLaunch, startOperatorFor, waitAllSettled, type OperatorLaunch } from './support/operator-run.js';
 import { log, type BenchOptions } from './support/report.js';
 import { round } from './support/stats.js';
 
@@ -94,10 +94,11 @@ function convergenceFigures(calls: readonly RecordedRequest[], clusters: readonl
 async function runVariant(variant: Variant, options: BenchOptions, launch: OperatorLaunch): Promise<ConvergenceFigures> {
   const env: BenchEnvironment = await startEnvironment({ taskDurationMs: options.taskSeconds * 1000, joinDelayMs: JOIN_DELAY_MS });
   try {
-    const { operator } = await startOperatorFor(env, launch, ['--resync-period', String(STEADY_RESYNC_SECONDS)], `cloud-calls-${variant.name}`);
+    // Known before the operator starts: it buys only for the clusters it is told it runs in.
+    const clusters = Array.from({ length: options.convergeResources }, () => newClusterId());
+    for (const c of clusters) env.addCluster(c, { maxConcurrentScaleOuts: variant.maxConcurrentScaleOuts });
+    const { operator } = await startOperatorFor(env, launch, ['--resync-period', String(STEADY_RESYNC_SECONDS), ...clusterIdFlag(clusters)], `cloud-calls-${variant.name}`);
     try {
-      const clusters = Array.from({ length: options.convergeResources }, () => newClusterId());
-      for (const c of clusters) env.addCluster(c, { maxConcurrentScaleOuts: variant.maxConcurrentScaleOuts });
       const limits = { maxNodesPerScaleOut: MAX_NODES_PER_SCALE_OUT, maxInFlightNodes: MAX_IN_FLIGHT_NODES, taskTimeout: '30m', joinGracePeriod: '10m' };
       const started = Date.now();
       await inParallel(clusters, 8, async (clusterId, i) => {

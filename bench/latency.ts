@@ -12,7 +12,7 @@ import { capacityBody, capacityPath, isSettled, loadFleet, type FleetResource } 
 import type { WatchEvent } from './support/kube-http.js';
 import { CLUSTER_LABEL } from './support/node-factory.js';
 import { BENCH_CLOUD_QPS, type OperatorProcess } from './support/operator-process.js';
-import { operatorLaunch, startOperatorFor, type OperatorLaunch } from './support/operator-run.js';
+import { clusterIdFlag, operatorLaunch, startOperatorFor, type OperatorLaunch } from './support/operator-run.js';
 import { metricSum } from './support/prometheus-text.js';
 import { log, type BenchOptions } from './support/report.js';
 import { formatSpread, percentile, round, spread, type Spread } from './support/stats.js';
@@ -96,9 +96,8 @@ class Sampler {
   }
 }
 
-function createProbe(env: BenchEnvironment, index: number): Probe {
+function createProbe(env: BenchEnvironment, index: number, clusterId: string): Probe {
   const name = `fresh-${String(index).padStart(4, '0')}`;
-  const clusterId = newClusterId();
   env.addCluster(clusterId);
   return {
     stream: 'capacities', clusterId, resourceName: name,
@@ -189,22 +188,27 @@ export interface ScenarioFigures {
   seconds: number;
 }
 
-async function sampleRound(sampler: Sampler, env: BenchEnvironment, fleet: FleetResource[], round: number): Promise<Sample[]> {
+/** The clusters of the create samples, one per round, known before the operator starts (its --cluster-id). */
+function freshClusterIds(rounds: number): string[] {
+  return Array.from({ length: rounds }, () => newClusterId());
+}
+
+async function sampleRound(sampler: Sampler, env: BenchEnvironment, fleet: FleetResource[], round: number, fresh: readonly string[]): Promise<Sample[]> {
   const pick = (offset: number): FleetResource => fleet[(round + offset) % fleet.length] as FleetResource;
   const out: Sample[] = [];
   for (const kind of KINDS) {
-    if (kind === 'create') out.push(await sampler.take(kind, createProbe(env, round)));
+    if (kind === 'create') out.push(await sampler.take(kind, createProbe(env, round, fresh[round] as string)));
     if (kind === 'replicas') out.push(await sampler.take(kind, replicasProbe(env, pick(0))));
     if (kind === 'node-delete') out.push(await sampler.take(kind, await nodeDeleteProbe(env, pick(Math.floor(fleet.length / 2)))));
   }
   return out;
 }
 
-async function takeSamples(sampler: Sampler, env: BenchEnvironment, fleet: FleetResource[], rounds: number, scenario: string): Promise<Sample[]> {
-  for (let i = 0; i < WARM_UP_ROUNDS; i++) await sampleRound(sampler, env, fleet, i);
+async function takeSamples(sampler: Sampler, env: BenchEnvironment, fleet: FleetResource[], { rounds, scenario, fresh }: { rounds: number; scenario: string; fresh: readonly string[] }): Promise<Sample[]> {
+  for (let i = 0; i < WARM_UP_ROUNDS; i++) await sampleRound(sampler, env, fleet, i, fresh);
   const samples: Sample[] = [];
   for (let i = 0; i < rounds; i++) {
-    samples.push(...await sampleRound(sampler, env, fleet, WARM_UP_ROUNDS + i));
+    samples.push(...await sampleRound(sampler, env, fleet, WARM_UP_ROUNDS + i, fresh));
     if ((i + 1) % 50 === 0) log(`  [${scenario}] ${i + 1}/${rounds} rounds`);
   }
   return samples;
@@ -218,11 +222,14 @@ export async function runLatencyScenario(scenario: 'single' | 'loaded', options:
   try {
     const fleet = await loadFleet(env, { resources, nodesPerResource });
     log(`  [${scenario}] loaded ${fleet.nodeCount} Nodes in ${round(fleet.loadSeconds.nodes)}s and ${resources} SandboxCapacities in ${round(fleet.loadSeconds.resources)}s`);
-    const { operator, syncSeconds, settleSeconds } = await startOperatorFor(env, launch, [], `latency-${scenario}`);
+    // The operator buys only for the clusters it is told it runs in (the ownership guard).
+    const fresh = freshClusterIds(WARM_UP_ROUNDS + options.samples);
+    const clusterFlag = clusterIdFlag([...fleet.resources.map((r) => r.clusterId), ...fresh]);
+    const { operator, syncSeconds, settleSeconds } = await startOperatorFor(env, launch, clusterFlag, `latency-${scenario}`);
     log(`  [${scenario}] operator synced in ${round(syncSeconds)}s, all settled after ${round(settleSeconds)}s`);
     const hub = await WatchHub.start(env.kube, env.namespace);
     try {
-      const samples = await takeSamples(new Sampler(env, hub, operator), env, fleet.resources, options.samples, scenario);
+      const samples = await takeSamples(new Sampler(env, hub, operator), env, fleet.resources, { rounds: options.samples, scenario, fresh });
       writeFileSync(join(env.workDir, `samples-${scenario}.json`), JSON.stringify(samples));
       const kinds = Object.fromEntries(KINDS.map((k) => [k, figuresOf(samples.filter((s) => s.kind === k))])) as Record<SampleKind, KindFigures>;
       return {

@@ -1,13 +1,15 @@
-// `npm run bench -- <latency|footprint|cloud-calls|throughput|all> [flags]`: each benchmark starts its
+// `npm run bench -- <latency|footprint|cloud-calls|throughput|reconcile-cost|fleet|all> [flags]`: each benchmark starts its
 // own etcd + kube-apiserver and ACK simulator on 127.0.0.1, runs the compiled operator as a separate
 // process, prints its figures, the command that reproduces them and one JSON line.
 import { parseArgs } from 'node:util';
 import { cloudCallsBench } from './cloud-calls.js';
+import { fleetBench } from './fleet.js';
 import { footprintBench } from './footprint.js';
 import { latencyBench } from './latency.js';
 import { nodePoolCallsBench } from './node-pool-calls.js';
 import { imageNodeOptions } from './support/operator-process.js';
 import { log, printResult, type BenchOptions } from './support/report.js';
+import { reconcileCostBench } from './reconcile-cost.js';
 import { throughputBench } from './throughput.js';
 
 const BENCHES = {
@@ -16,16 +18,19 @@ const BENCHES = {
   'cloud-calls': cloudCallsBench,
   'node-pool-calls': nodePoolCallsBench,
   throughput: throughputBench,
+  'reconcile-cost': reconcileCostBench,
+  fleet: fleetBench,
 } as const;
 type BenchName = keyof typeof BENCHES;
 
-const USAGE = `Usage: npm run bench -- <latency|footprint|cloud-calls|node-pool-calls|throughput|all> [flags]
+const USAGE = `Usage: npm run bench -- <latency|footprint|cloud-calls|node-pool-calls|throughput|reconcile-cost|fleet|all> [flags]
 
   --samples N             latency: samples per kind (create, replicas, node-delete); default 200
   --scenario S            latency: single | loaded | both (default both)
-  --nodes N               Nodes of the loaded fleet (default 5000)
-  --resources N           SandboxCapacities of the loaded fleet (default 500)
-  --repeat N              run each measurement N times and report min / median / max (default 1)
+  --nodes N               Nodes of the loaded fleet (default 5000; reconcile-cost: the small size, then 4 ×)
+  --resources N           SandboxCapacities of the loaded fleet (default 500; fleet: across 50 clusters)
+  --repeat N              run each measurement N times and report min / median / max (default 1;
+                          reconcile-cost: N windows of 20 s at each size)
   --idle-seconds N        footprint: quiet window for idle CPU (default 60)
   --converge-resources N  cloud-calls: resources converging at once (default 10)
   --shortfall N           cloud-calls: nodes missing per resource (default 50)

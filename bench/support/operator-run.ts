@@ -25,6 +25,14 @@ export interface StartedOperator {
   settleSeconds: number;
 }
 
+/**
+ * --cluster-id for the clusters a benchmark's resources use: the bench's Nodes belong to many simulated
+ * clusters on one API server, and the operator buys only for the ones it is told it runs in.
+ */
+export function clusterIdFlag(clusterIds: readonly string[]): string[] {
+  return ['--cluster-id', clusterIds.join(',')];
+}
+
 export async function startOperatorFor(env: BenchEnvironment, launch: OperatorLaunch, extraFlags: readonly string[] = [], label = 'operator'): Promise<StartedOperator> {
   const operator = await OperatorProcess.start({
     mainJs: launch.mainJs, nodeArgs: launch.nodeArgs, kubeconfigPath: env.controlPlane.kubeconfigPath, namespace: env.namespace,

@@ -13,7 +13,9 @@ import type { AckApi } from '../cloud/ack-api.js';
 import type { CallBudget } from '../cloud/call-budget.js';
 import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
-import { dueCloudWork, hasCloudWork, type CloudWork, type Decision, type ObservedNode } from './core/index.js';
+import type { Reachable, RequestAccess } from './cloud-session.js';
+import type { ClusterTaskLists } from './cluster-task-lists.js';
+import { dueCloudWork, hasCloudWork, type Blocked, type CloudWork, type Decision, type ObservedNode } from './core/index.js';
 import type { LeaderFence, NodeReader } from './ports.js';
 import { executeScaleOut, type Executed } from './scale-out-executor.js';
 import { followTasks, type Followed } from './task-follower.js';
@@ -40,12 +42,17 @@ export interface RefreshContext extends CallContext {
   memory: PollMemory;
   recoveryWindowMs: number;
   nodes: NodeReader;
+  /** The clusters' task lists, shared by every resource of a cluster. */
+  taskLists?: ClusterTaskLists;
 }
 
-export interface ActContext extends CallContext {
+export interface ActContext extends Omit<CallContext, 'api'> {
+  /** The client and the login password, still being read while the intent is written: awaited before the call. */
+  access: Promise<Reachable<RequestAccess>>;
+  /** The plan again with a precondition found gone (the credentials), to write over an intent whose call was never made. */
+  replan: (blocked: Blocked) => Decision;
   store: StatusStore;
   fence: LeaderFence;
-  loginPassword?: string;
   metrics?: OperatorMetrics;
 }
 

@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../kube/clock.js';
 import type { EventRecorder } from '../kube/event-recorder.js';
 import { objectKey } from '../kube/informer-store.js';
 import type { Informer } from '../kube/informer.js';
-import { createNodeInformer, createSandboxCapacityInformer } from '../kube/informers.js';
+import { createNodeInformer, createNodeLabelIndex, createSandboxCapacityInformer } from '../kube/informers.js';
 import { sameForController, type TrimmedNode } from '../kube/node-trim.js';
 import { runWorkers } from '../kube/run-workers.js';
 import type { StatusStore } from '../kube/status-store.js';
@@ -76,8 +76,9 @@ export class SandboxCapacityController {
     const common = { transport: deps.clients.transport, logger: deps.logger, clock };
     const namespaces = options.namespaces.length > 0 ? options.namespaces : [undefined];
     this.capacityInformers = namespaces.map((namespace) => createSandboxCapacityInformer({ ...common, ...(namespace ? { namespace } : {}) }));
-    this.nodeInformer = createNodeInformer({ ...common, labelSelector: options.nodeLabelSelector });
-    this.cache = new InformerCapacityCache(this.capacityInformers, this.nodeInformer, options.clusterIds);
+    const nodeIndex = createNodeLabelIndex();
+    this.nodeInformer = createNodeInformer({ ...common, labelSelector: options.nodeLabelSelector, index: nodeIndex });
+    this.cache = new InformerCapacityCache(this.capacityInformers, this.nodeInformer, options.clusterIds, nodeIndex);
     this.reconciler = new Reconciler({
       cache: this.cache,
       store: deps.store,

@@ -10,14 +10,15 @@
 import type { SandboxCapacity } from '../api/sandbox-capacity.js';
 import { cloudErrorOf } from '../cloud/ack-api.js';
 import { recordPoolWriteAccepted, recordPoolWriteFailed, type Decision, type NodePoolWrite, type Outcome } from './core/index.js';
+import type { RequestAccess } from './cloud-session.js';
 import { countScaleOut } from './resource-metrics.js';
 import { writeResult, type ExecuteContext, type Executed } from './scale-out-executor.js';
 
-async function callAck(sc: SandboxCapacity, write: NodePoolWrite, ctx: ExecuteContext): Promise<(capacity: SandboxCapacity) => Outcome> {
+async function callAck(sc: SandboxCapacity, write: NodePoolWrite, access: RequestAccess, ctx: ExecuteContext): Promise<(capacity: SandboxCapacity) => Outcome> {
   const added = write.desiredSize - write.previousSize;
   ctx.logger.info('calling ModifyClusterNodePool', { nodepoolId: write.nodepoolId, desiredSize: write.desiredSize, previousSize: write.previousSize });
   try {
-    const accepted = await ctx.api.setNodePoolDesiredSize(sc.spec.clusterId, write.nodepoolId, write.desiredSize);
+    const accepted = await access.api.setNodePoolDesiredSize(sc.spec.clusterId, write.nodepoolId, write.desiredSize);
     if (ctx.metrics) countScaleOut(ctx.metrics, sc, added);
     ctx.logger.info('ModifyClusterNodePool accepted', { nodepoolId: write.nodepoolId, taskId: accepted.taskId, requestId: accepted.requestId });
     return (capacity) => recordPoolWriteAccepted(capacity, write, accepted, ctx.now());
@@ -32,13 +33,19 @@ async function callAck(sc: SandboxCapacity, write: NodePoolWrite, ctx: ExecuteCo
 export async function executePoolWrite(sc: SandboxCapacity, decision: Decision, ctx: ExecuteContext): Promise<Executed> {
   const write = decision.poolWrite;
   if (!write) throw new Error('executePoolWrite without a pool write');
-  const intentWritten = await ctx.store.write(sc, decision.status);
-  await ctx.budget.acquire();
+  // The credentials are read while lastWrite is written (scale-out-executor.ts): the call waits for both.
+  const [intentWritten, access] = await Promise.all([ctx.store.write(sc, decision.status), ctx.access]);
+  await ctx.budget.acquire('request');
   if (!ctx.fence.isLeading()) {
     ctx.logger.warn('leader lease lost after recording the pool write; not calling ACK (the next leader reads the pool first)', { nodepoolId: write.nodepoolId });
     return { capacity: intentWritten, events: decision.events, called: false };
   }
-  const fold = await callAck(intentWritten, write, ctx);
+  if (!access.ok) {
+    const blocked = ctx.replan(access.blocked);
+    ctx.logger.info('credentials missing after the pool write was recorded; it is withdrawn, ACK was not called', { nodepoolId: write.nodepoolId });
+    return { capacity: await ctx.store.write(intentWritten, blocked.status), events: blocked.events, called: false, replanned: blocked };
+  }
+  const fold = await callAck(intentWritten, write, access.value, ctx);
   const result = await writeResult(intentWritten, fold, ctx);
   return { capacity: result.capacity, events: [...decision.events, ...result.events], called: true };
 }

@@ -18,7 +18,8 @@ import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { scaleOutClusterBackend, type CapacityBackend, type DueOptions, type PollMemory, type RefreshContext } from './backend.js';
 import { nodePoolBackend } from './node-pool-backend.js';
-import { CloudSession } from './cloud-session.js';
+import { CloudSession, type Reachable, type RequestAccess } from './cloud-session.js';
+import { ClusterTaskLists } from './cluster-task-lists.js';
 import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
@@ -67,6 +68,8 @@ export class Reconciler {
   private readonly freshest = new FreshestObjects();
   private readonly memory = new Map<string, KeyMemory>();
   private readonly readyTimer = new NodeReadyTimer();
+  /** One read of a cluster's task list serves the polls and first looks of all its resources. */
+  private readonly taskLists = new ClusterTaskLists(() => this.deps.clock.now());
 
   constructor(private readonly deps: ReconcilerDeps) {}
 
@@ -181,7 +184,7 @@ export class Reconciler {
     const context = async (): Promise<RefreshContext | Blocked> => {
       const api = await session.api();
       if (!api.ok) return api.blocked;
-      return { api: api.value, budget: cloud.budget, now: () => clock.now(), random: options.random, logger, memory, recoveryWindowMs: options.recoveryWindowMs, nodes: this.deps.reads.nodes };
+      return { api: api.value, budget: cloud.budget, now: () => clock.now(), random: options.random, logger, memory, recoveryWindowMs: options.recoveryWindowMs, nodes: this.deps.reads.nodes, taskLists: this.taskLists };
     };
     const due = { nowMs: clock.now(), dryRun: options.dryRun, ...(options.settledReadMs === undefined ? {} : { settledReadMs: options.settledReadMs }) };
     return sc.spec.nodePool === undefined
@@ -198,18 +201,23 @@ export class Reconciler {
     if (decision.request === undefined && decision.poolWrite === undefined) return { written: await store.write(base, decision.status), events: decision.events, decision };
     // Lease lost just now: leave everything to the new leader, write nothing.
     if (!fence.isLeading()) return 'notLeader';
-    const access = await session.forRequest();
-    if (!access.ok) {
-      const blocked = replan(access.blocked);
+    // The credentials are read while the finalizer and the intent are written; the call waits for both.
+    const access = session.forRequest();
+    access.catch(() => undefined); // awaited by execute; a failed write before it must not leave it unhandled
+    // Already stalled (a Secret missing, say): they are read first, as they are likely still missing
+    // (else every pass would write an intent and withdraw it).
+    const missing = isStalled(base) ? await missingAccess(access) : undefined;
+    if (missing !== undefined) {
+      const blocked = replan(missing);
       return { written: await store.write(base, blocked.status), events: blocked.events, decision: blocked };
     }
     // The ledger must outlive the object from the moment a request may buy nodes.
     const held = await holdLedger(store, base);
     const backend = held.spec.nodePool === undefined ? scaleOutClusterBackend : nodePoolBackend;
     const executed = await backend.execute(held, decision, {
-      ...access.value, budget: cloud.budget, store, fence, now: () => clock.now(), random: options.random, logger, ...(options.metrics ? { metrics: options.metrics } : {}),
+      access, replan, budget: cloud.budget, store, fence, now: () => clock.now(), random: options.random, logger, ...(options.metrics ? { metrics: options.metrics } : {}),
     });
-    return { written: executed.capacity, events: executed.events, decision };
+    return { written: executed.capacity, events: executed.events, decision: executed.replanned ?? decision };
   }
 
   /** After the write: learn from a "cluster busy" refusal, forget polls of tasks no longer live. */
@@ -231,6 +239,16 @@ async function refreshWith<Work>(
   const ctx = await context();
   if (!('api' in ctx)) return { capacity: sc, events: [], blocked: ctx };
   return backend.refresh(sc, work, ctx);
+}
+
+function isStalled(sc: SandboxCapacity): boolean {
+  return (sc.status?.conditions ?? []).some((c) => c.type === 'Stalled' && c.status === 'True');
+}
+
+/** Why the request cannot be made (a Secret or key missing), or undefined when it can. */
+async function missingAccess(access: Promise<Reachable<RequestAccess>>): Promise<Blocked | undefined> {
+  const ready = await access;
+  return ready.ok ? undefined : ready.blocked;
 }
 
 /** Counted Nodes seen last time and absent now (none on the first look after a start). */

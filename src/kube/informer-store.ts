@@ -1,6 +1,8 @@
 // The informer's in-memory cache: objects by key, and the add/update/delete notifications that
 // follow from each change — including the diff a full relist implies (objects that vanished while
-// the watch was down are reported as deleted).
+// the watch was down are reported as deleted). An optional index (label-index.ts) sees every change
+// before the handlers do, so a handler that reads the index already finds the change in it.
+import type { StoreIndex } from './label-index.js';
 
 /** What the cache needs of an object: its name, namespace and resourceVersion. */
 export interface CachedObject {
@@ -23,7 +25,9 @@ export interface InformerHandlers<T> {
 export class InformerStore<T extends CachedObject> {
   private items = new Map<string, T>();
 
-  constructor(private readonly notify: Required<InformerHandlers<T>>) {}
+  constructor(private readonly notify: Required<InformerHandlers<T>>, private readonly index?: StoreIndex<T>) {
+    index?.attach(() => this.items.values());
+  }
 
   get(key: string): T | undefined {
     return this.items.get(key);
@@ -41,6 +45,7 @@ export class InformerStore<T extends CachedObject> {
     const key = objectKey(obj);
     const previous = this.items.get(key);
     this.items.set(key, obj);
+    this.index?.stored(obj, previous);
     if (!previous) this.notify.add(obj);
     else if (!isSameVersion(previous, obj)) this.notify.update(previous, obj);
   }
@@ -50,6 +55,7 @@ export class InformerStore<T extends CachedObject> {
     const previous = this.items.get(key);
     if (!previous) return;
     this.items.delete(key);
+    this.index?.removed(previous);
     this.notify.delete(previous);
   }
 
@@ -57,6 +63,10 @@ export class InformerStore<T extends CachedObject> {
   replace(objects: readonly T[]): void {
     const previous = this.items;
     this.items = new Map(objects.map((obj) => [objectKey(obj), obj]));
+    if (this.index) {
+      for (const [key, old] of previous) if (!this.items.has(key)) this.index.removed(old);
+      for (const [key, obj] of this.items) this.index.stored(obj, previous.get(key));
+    }
     for (const [key, old] of previous) {
       if (!this.items.has(key)) this.notify.delete(old);
     }

@@ -8,6 +8,7 @@ import type { Logger } from 'winston';
 import { describeApiError, isExpired } from './api-errors.js';
 import { sleep, systemClock, type Clock, type TimerHandle } from './clock.js';
 import { InformerStore, objectKey, type CachedObject, type InformerHandlers } from './informer-store.js';
+import type { StoreIndex } from './label-index.js';
 import type { ListWatchTransport, RawObject, WatchEvent, WatchHandle } from './list-watch-transport.js';
 
 export interface InformerOptions<T extends CachedObject> {
@@ -28,6 +29,8 @@ export interface InformerOptions<T extends CachedObject> {
   pageSize?: number;
   /** In [0, 1): spreads watch timeouts (the controller core's convention; tests pass a fixed one). */
   random?: () => number;
+  /** Kept up to date with the cache, before handlers are told of a change (label-index.ts). */
+  index?: StoreIndex<T>;
 }
 
 type WatchOutcome =
@@ -72,7 +75,7 @@ export class Informer<T extends CachedObject> {
       add: (obj) => { this.dispatch('add', (h) => h.add?.(obj)); },
       update: (oldObj, newObj) => { this.dispatch('update', (h) => h.update?.(oldObj, newObj)); },
       delete: (obj) => { this.dispatch('delete', (h) => h.delete?.(obj)); },
-    });
+    }, options.index);
   }
 
   /** Registers callbacks (meant only to enqueue keys); returns a function that unregisters them. */

@@ -1,13 +1,14 @@
 // The two informers the controller runs: label-selected, trimmed Nodes (cluster-scoped) and
 // SandboxCapacities (one namespace, or all).
-import { GROUP, PLURAL, VERSION, type SandboxCapacity } from '../api/sandbox-capacity.js';
+import { CLUSTER_ID_LABEL, GROUP, PLURAL, VERSION, type SandboxCapacity } from '../api/sandbox-capacity.js';
 import { Informer, type InformerOptions } from './informer.js';
 import type { CachedObject } from './informer-store.js';
+import { LabelIndex } from './label-index.js';
 import type { RawObject } from './list-watch-transport.js';
 import { trimNode, type TrimmedNode } from './node-trim.js';
 import { StringPool } from './string-pool.js';
 
-type CommonOptions = Omit<InformerOptions<CachedObject>, 'name' | 'path' | 'transform'>;
+type CommonOptions = Omit<InformerOptions<CachedObject>, 'name' | 'path' | 'transform' | 'index'>;
 
 export const NODES_PATH = '/api/v1/nodes';
 
@@ -16,10 +17,15 @@ export function sandboxCapacityPath(namespace?: string): string {
   return `/apis/${GROUP}/${VERSION}${scope}/${PLURAL}`;
 }
 
-/** Nodes matching labelSelector (pass the sandbox-runtime selector), trimmed to TrimmedNode. */
-export function createNodeInformer(options: CommonOptions): Informer<TrimmedNode> {
+/** Nodes matching labelSelector (pass the sandbox-runtime selector), trimmed to TrimmedNode; `index` follows the cache. */
+export function createNodeInformer(options: CommonOptions & { index?: LabelIndex<TrimmedNode> }): Informer<TrimmedNode> {
   const pool = new StringPool();
   return new Informer<TrimmedNode>({ ...options, name: 'nodes', path: NODES_PATH, transform: (obj) => trimNode(obj, pool) });
+}
+
+/** The Node cache's index by label: the cluster id always, other keys when a selector first asks for them. */
+export function createNodeLabelIndex(): LabelIndex<TrimmedNode> {
+  return new LabelIndex<TrimmedNode>((node) => node.metadata.labels, [CLUSTER_ID_LABEL]);
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';

@@ -5,7 +5,7 @@ import { GROUP, PLURAL, VERSION, type SandboxCapacity } from '../../../src/api/s
 import type { AckApi } from '../../../src/cloud/ack-api.js';
 import { POLL_RUNNING_MS, REQUEUE_AFTER_PARTIAL_SCALE_OUT_MS } from '../../../src/controller/core/schedule.js';
 import { isConflict } from '../../../src/kube/api-errors.js';
-import type { StatusStore } from '../../../src/kube/status-store.js';
+import { KubeStatusStore, type StatusStore } from '../../../src/kube/status-store.js';
 import { eventually, newClusterId } from './fixture.js';
 import { baseSpec, startStep, type Step } from './step-fixture.js';
 
@@ -168,6 +168,35 @@ describe('controller: one reconcile at a time (Reconciler.reconcile on the real 
     expect(after.status?.tasks ?? []).to.have.length(0);
     expect(after.status?.conditions?.find((c) => c.type === 'Stalled')).to.include({ status: 'True', reason: 'SecretNotFound' });
     expect(result.requeueAfterMs).to.be.a('number').and.at.most(60_000);
+  });
+
+  it('a Secret found missing while the intent is written (the two overlap): the intent is withdrawn, nothing is called, the next pass writes none', async () => {
+    s = await startStep();
+    await s.apply({ ...baseSpec(s.clusterId, 2), credentials: { secretRef: { name: 'missing' } } });
+    // ACK's task list was read before, so nothing is due before the plan and the Secret is first read
+    // when the request is: in parallel with the intent write.
+    await new KubeStatusStore(s.objects).write(await s.get(), { ledgerCheckedAt: new Date().toISOString() });
+    const written: { tasks: number; requesting: boolean }[] = [];
+    const recording = (real: StatusStore): StatusStore => ({
+      readFresh: (n, m) => real.readFresh(n, m),
+      writeFinalizers: (c, f) => real.writeFinalizers(c, f),
+      write: async (c, status) => {
+        written.push({ tasks: status.tasks?.length ?? 0, requesting: status.tasks?.some((t) => t.state === 'Requesting') === true });
+        return real.write(c, status);
+      },
+    });
+    await s.reconcile({ store: recording });
+    expect(written.map((w) => w.requesting)).to.deep.equal([true, false]);
+    expect(s.sim.control.requests()).to.have.length(0);
+    const after = await s.get();
+    expect(after.status?.tasks ?? []).to.have.length(0);
+    expect(after.status?.conditions?.find((c) => c.type === 'Stalled')).to.include({ status: 'True', reason: 'SecretNotFound' });
+
+    // Stalled on it now: the next pass reads the Secret first and writes no intent.
+    written.length = 0;
+    await s.reconcile({ store: recording });
+    expect(written.some((w) => w.requesting)).to.equal(false);
+    expect(s.sim.control.requests()).to.have.length(0);
   });
 });
 
