@@ -19,7 +19,7 @@ import type { NodePoolStatus, SandboxCapacity, SandboxCapacitySpec, SandboxCapac
 import { findCondition } from './conditions.js';
 import { countNodes } from './counting.js';
 import { ConditionType, EventReason, Reason, plural } from './reasons.js';
-import { POLL_RUNNING_MS, RECOVERY_RECHECK_MS } from './schedule.js';
+import { BLOCKED_RECHECK_MS, POLL_RUNNING_MS, RECOVERY_RECHECK_MS } from './schedule.js';
 import type { Settings } from './settings.js';
 import { formatDuration, parseTimestamp, toPreciseTimestamp, toTimestamp } from './time.js';
 import type { Ledger, LedgerCommit, NodePoolWrite, ObservedNode, PlannedEvent, RequestShape } from './types.js';
@@ -36,10 +36,16 @@ export interface NodePoolInput {
 
 type Hold = NonNullable<Ledger['hold']>;
 
+/** status.nodePool when it is a view of the pool the spec names now (after an id change: none). */
+export function poolViewOf(capacity: SandboxCapacity): NodePoolStatus | undefined {
+  const view = capacity.status?.nodePool;
+  return view !== undefined && view.nodepoolId === capacity.spec.nodePool?.id ? view : undefined;
+}
+
 export function nodePoolLedger(input: NodePoolInput): Ledger {
   const { capacity, nodes, nowMs } = input;
   const poolId = capacity.spec.nodePool?.id ?? '';
-  const view = capacity.status?.nodePool;
+  const view = poolViewOf(capacity);
   const counts = countNodes(nodes);
   const inFlight = inFlightOf(view, counts.replicas);
   const stall = view === undefined ? undefined : stallOf(capacity, view, counts.readyReplicas, input);
@@ -97,7 +103,13 @@ function stallOf(capacity: SandboxCapacity, view: NodePoolStatus, ready: number,
     ? `the pool reports ${plural(view.failedNodes, 'failed node')} (ESS keeps retrying)`
     : `still short after limits.taskTimeout (${formatDuration(settings.taskTimeoutMs)})`;
   const error = view.taskError === undefined ? '' : `; its last write's task failed: ${view.taskError.code}: ${view.taskError.message}`;
-  return { reason: Reason.ScaleUpStalled, message: `${ready} of ${plural(view.desiredSize, 'node')} of node pool ${capacity.spec.nodePool?.id ?? ''} Ready: ${why} (${describePool(view)})${error}` };
+  return { reason: Reason.ScaleUpStalled, message: `${ready} of ${plural(view.desiredSize, 'node')} of node pool ${capacity.spec.nodePool?.id ?? ''} Ready: ${why} (${describePool(view)})${error}${unselectedHint(view, ready)}` };
+}
+
+/** ACK counts more healthy nodes than the resource sees Ready: they are Nodes the selector (or the Node watch) leaves out. */
+function unselectedHint(view: NodePoolStatus, ready: number): string {
+  if (view.healthyNodes <= ready) return '';
+  return `; ACK reports ${plural(view.healthyNodes, 'healthy node')} in the pool: ${view.healthyNodes - ready} of them are not Ready Nodes that spec.nodeSelector selects (check its labels, and the operator's --node-label-selector)`;
 }
 
 export function describePool(view: NodePoolStatus): string {
@@ -167,6 +179,7 @@ function wakeUpsOf(view: NodePoolStatus, { inFlight, hold, unresolved, settings,
   const wakeUps: number[] = [];
   if (unresolved !== undefined) wakeUps.push(RECOVERY_RECHECK_MS);
   if (inFlight > 0 || hold !== undefined || view.state !== 'active') wakeUps.push(POLL_RUNNING_MS);
+  if (view.problem !== undefined) wakeUps.push(BLOCKED_RECHECK_MS);
   const since = parseTimestamp(view.shortSince);
   if (since !== undefined && since + settings.taskTimeoutMs > nowMs) wakeUps.push(since + settings.taskTimeoutMs - nowMs);
   return wakeUps;
