@@ -122,7 +122,8 @@ export const SCALE_IN_DEFAULTS: Readonly<ScaleInSpec> = { enabled: false, cooldo
 
 /** spec.scaleIn, or the defaults for an object the server has not defaulted (written before the field existed). */
 export function scaleInSpecOf(spec: SandboxCapacitySpec): ScaleInSpec {
-  return (spec.scaleIn as ScaleInSpec | undefined) ?? SCALE_IN_DEFAULTS;
+  const defaulted: Partial<SandboxCapacitySpec> = spec;
+  return defaulted.scaleIn ?? SCALE_IN_DEFAULTS;
 }
 
 /**
