@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { cloudCallsBench } from './cloud-calls.js';
 import { footprintBench } from './footprint.js';
 import { latencyBench } from './latency.js';
+import { nodePoolCallsBench } from './node-pool-calls.js';
 import { imageNodeOptions } from './support/operator-process.js';
 import { log, printResult, type BenchOptions } from './support/report.js';
 import { throughputBench } from './throughput.js';
@@ -13,11 +14,12 @@ const BENCHES = {
   latency: latencyBench,
   footprint: footprintBench,
   'cloud-calls': cloudCallsBench,
+  'node-pool-calls': nodePoolCallsBench,
   throughput: throughputBench,
 } as const;
 type BenchName = keyof typeof BENCHES;
 
-const USAGE = `Usage: npm run bench -- <latency|footprint|cloud-calls|throughput|all> [flags]
+const USAGE = `Usage: npm run bench -- <latency|footprint|cloud-calls|node-pool-calls|throughput|all> [flags]
 
   --samples N             latency: samples per kind (create, replicas, node-delete); default 200
   --scenario S            latency: single | loaded | both (default both)

@@ -18,7 +18,7 @@ import { startLocalControlPlane, type LocalControlPlane } from '../local-control
 import { installCrds } from '../local-control-plane/install-crds.js';
 import { startAckSimulator, type AckSimulator } from '../simulator/index.js';
 import { LiveBlock } from './live-block.js';
-import { DEFAULT_MODE, DEMO_MODES, type DemoMode } from './modes.js';
+import { DEMO_MODES, demoModeOf, type DemoMode, type DemoModeName } from './modes.js';
 import { nextSteps } from './next-steps.js';
 import { metricsAddress, startOperatorProcess, stopOperatorProcess, type OperatorProcess } from './operator-process.js';
 import { run } from './run.js';
@@ -79,17 +79,18 @@ async function start(parts: Parts, mode: DemoMode, manifest: string, signal: Abo
 interface Options {
   exitWhenReady: boolean;
   timeoutS: number;
+  mode: DemoModeName;
 }
 
 function parseOptions(): Options {
-  const { values } = parseArgs({ options: { 'exit-when-ready': { type: 'boolean' }, timeout: { type: 'string' } } });
+  const { values } = parseArgs({ options: { 'exit-when-ready': { type: 'boolean' }, timeout: { type: 'string' }, mode: { type: 'string' } } });
   const timeoutS = Number(values.timeout ?? 180);
   if (!Number.isFinite(timeoutS) || timeoutS <= 0) throw new Error(`--timeout must be a number of seconds above 0, got "${values.timeout ?? ''}"`);
-  return { exitWhenReady: values['exit-when-ready'] ?? false, timeoutS };
+  return { exitWhenReady: values['exit-when-ready'] ?? false, timeoutS, mode: demoModeOf(values.mode) };
 }
 
 async function demo(parts: Parts, options: Options, signal: AbortSignal): Promise<WatchOutcome> {
-  const mode = DEMO_MODES[DEFAULT_MODE];
+  const mode: DemoMode = DEMO_MODES[options.mode];
   const manifest = join(repoRoot, mode.manifest);
   const resource = await start(parts, mode, manifest, signal);
   const { cp, sim, operator } = parts as Required<Parts>;

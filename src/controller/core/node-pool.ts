@@ -53,13 +53,16 @@ export function nodePoolLedger(input: NodePoolInput): Ledger {
     ...(hold === undefined ? {} : { hold }),
     ...(stall === undefined ? {} : { stalled: stall }),
     events: stallEvents(capacity, stall),
+    // The pool's own shortfall: target N = max(spec.replicas, desired size) less the desired size.
+    // Live Nodes above the desired size are ACK's to remove, so they do not shrink the raise.
     place(shortfall: number) {
-      return poolId === '' ? undefined : { targets: [poolId], allocation: shortfall };
+      if (poolId === '') return undefined;
+      return { targets: [poolId], allocation: Math.max(shortfall, capacity.spec.replicas - (view?.desiredSize ?? 0)) };
     },
     commit(status: SandboxCapacityStatus, request: RequestShape | undefined): LedgerCommit {
       if (view === undefined) return { status, wakeUpsMs: unresolved === undefined ? [] : [RECOVERY_RECHECK_MS] };
       const nodePool = withShortSince(view, counts.readyReplicas, nowMs);
-      const write = request === undefined || request.count <= 0 ? undefined : poolWrite(poolId, view, request.count);
+      const write = request === undefined || request.count <= 0 ? undefined : poolWrite(poolId, view, request.count, capacity.spec.replicas);
       if (write !== undefined) nodePool.lastWrite = { desiredSize: write.desiredSize, time: toPreciseTimestamp(Math.max(nowMs, (parseTimestamp(view.observedTime) ?? 0) + 1)) };
       const committed: SandboxCapacityStatus = { ...status, nodePool };
       return { status: committed, wakeUpsMs: wakeUpsOf(nodePool, { inFlight, hold, unresolved, settings: input.settings, nowMs }), ...(write === undefined ? {} : { poolWrite: write }) };
@@ -78,8 +81,9 @@ function stallEvents(capacity: SandboxCapacity, stall: Ledger['stalled']): Plann
   return [scaleUpStalledEvent(stall.message)];
 }
 
-function poolWrite(nodepoolId: string, view: NodePoolStatus, count: number): NodePoolWrite {
-  return { nodepoolId, desiredSize: view.desiredSize + count, previousSize: view.desiredSize };
+/** The absolute size to write: the desired size raised by the planned (capped) count, never past spec.replicas. */
+function poolWrite(nodepoolId: string, view: NodePoolStatus, count: number, replicas: number): NodePoolWrite {
+  return { nodepoolId, desiredSize: Math.min(Math.max(replicas, view.desiredSize), view.desiredSize + count), previousSize: view.desiredSize };
 }
 
 /** Eligibility and not-found problems of the last read; then a scale-up that does not come. */

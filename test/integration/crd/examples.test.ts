@@ -18,15 +18,20 @@ type Json = Record<string, unknown>;
 const documentedDefaults: Json = {
   nodeSelector: { matchLabels: { [SANDBOX_RUNTIME_LABEL]: SANDBOX_RUNTIME_VALUE } },
   zoneLabel: 'topology.kubernetes.io/zone',
+  limits: { maxNodesPerScaleOut: 20, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m', maxUnjoinedNodes: 0 },
+  backoff: { initial: '10s', max: '10m' },
+  paused: false,
+};
+
+/** Mode sections: defaulted inside when given, never added (exactly one of them is set). */
+const modeDefaults: Json = {
   scaleOut: {
     dataDisk: { category: 'cloud_efficiency', size: 200 },
     systemDisk: { category: 'cloud_ssd', size: 120 },
     instanceChargeType: 'PostPaid',
     disableRollback: false,
   },
-  limits: { maxNodesPerScaleOut: 20, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m', maxUnjoinedNodes: 0 },
-  backoff: { initial: '10s', max: '10m' },
-  paused: false,
+  nodePool: { driftPolicy: 'Enforce' },
 };
 
 function isObject(value: unknown): value is Json {
@@ -44,6 +49,10 @@ function withDefaults(given: Json, defaults: Json): Json {
     if (value === undefined) result[key] = fallback;
     else if (isObject(value) && isObject(fallback) && !replacedWhole.has(key)) result[key] = withDefaults(value, fallback);
   }
+  for (const [mode, fallback] of Object.entries(modeDefaults)) {
+    const value = given[mode];
+    if (isObject(value) && isObject(fallback)) result[mode] = withDefaults(value, fallback);
+  }
   if (isObject(given.scaleOut) && isObject(given.scaleOut.loginPasswordSecretRef)) {
     (result.scaleOut as Json).loginPasswordSecretRef = { key: 'password', ...given.scaleOut.loginPasswordSecretRef };
   }
@@ -55,8 +64,8 @@ function readExample(file: string): KubernetesObject[] {
 }
 
 describe('examples/ (real API server)', () => {
-  it('has the minimal, multi-AZ and paused examples, each in namespace sandbox-system', () => {
-    expect(exampleFiles).to.include.members(['minimal.yaml', 'multi-az.yaml', 'paused.yaml']);
+  it('has the node-pool, minimal, multi-AZ and paused examples, each in namespace sandbox-system', () => {
+    expect(exampleFiles).to.include.members(['nodepool.yaml', 'minimal.yaml', 'multi-az.yaml', 'paused.yaml']);
     for (const file of exampleFiles) {
       for (const doc of readExample(file)) expect(doc.metadata?.namespace, `${file} ${doc.kind ?? ''}`).to.equal('sandbox-system');
     }

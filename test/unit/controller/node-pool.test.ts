@@ -66,6 +66,11 @@ describe('planner in node-pool mode', () => {
       expect(more.status.inFlightReplicas).to.equal(0);
     });
 
+    it('raises to the target at once when live Nodes above the desired size are still leaving', () => {
+      const decision = planAt(poolCapacity({ replicas: 3, view: { desiredSize: 1 } }), nodes(2), at(SECOND));
+      expect(decision.poolWrite).to.deep.equal({ nodepoolId: POOL, desiredSize: 3, previousSize: 1 });
+    });
+
     it('never lowers the pool: a desired size above spec.replicas is surplus, not written', () => {
       const decision = planAt(poolCapacity({ replicas: 3, view: { desiredSize: 5 } }), nodes(5), at(SECOND));
       expect(decision.poolWrite).to.equal(undefined);
