@@ -161,7 +161,7 @@ async function callRemoval(sc: SandboxCapacity, removal: NodeRemoval, api: AckAp
       ? await api.deleteClusterNodes(sc.spec.clusterId, [removal.nodeName])
       : await api.removeNodePoolNodes(sc.spec.clusterId, pool, [removal.instanceId]);
     ctx.logger.info(`scale-in: ${action} accepted`, { node: removal.nodeName, taskId: accepted.taskId });
-    fold = (capacity) => ({ status: recordRemovalAccepted(capacity.status ?? {}, removal.nodeName, accepted.taskId), events: [] });
+    fold = (capacity) => ({ status: recordRemovalAccepted(capacity.status ?? {}, removal.nodeName, accepted.taskId, pool !== undefined), events: [] });
   } catch (err) {
     const info = cloudErrorOf(err, 'mutation');
     ctx.logger.warn(`scale-in: ${action} failed`, { node: removal.nodeName, code: info.code, kind: info.kind, error: info.message });

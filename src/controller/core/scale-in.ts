@@ -11,7 +11,6 @@
 // The removal call itself is the shell's; its answer comes back through the record* folds below.
 import type { LastDecision, NodeRemoval, ScaleInSpec, ScaleInStatus, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
 import type { CloudErrorInfo } from '../../cloud/ack-api.js';
-import { surplusMessage } from './conditions.js';
 import { EventReason, Reason, plural } from './reasons.js';
 import { orderCandidates, podBlocker, podName, selectRemovals, workloadPods, type Blocker, type PodSnapshot, type PodView } from './scale-in-candidates.js';
 import { formatDuration, parseTimestamp, toTimestamp, tryParseDuration } from './time.js';
@@ -214,6 +213,11 @@ function followDraining(step: Step, removal: NodeRemoval): void {
   step.wakeUpsMs.push(DRAIN_RECHECK_MS);
 }
 
+/** The surplus as scale-in tells it (surplusMessage says "never removed", which is not so here). */
+function surplusHead(replicas: number, desired: number): string {
+  return `${plural(replicas, 'node')} match, ${desired} desired: ${plural(replicas - desired, 'surplus node')}`;
+}
+
 function describePods(pods: readonly PodView[]): string {
   const names = pods.slice(0, 3).map(podName).join(', ');
   return `${plural(pods.length, 'pod')} (${names}${pods.length > 3 ? ', …' : ''})`;
@@ -229,11 +233,11 @@ function nextVerdict(step: Step, surplusSince: string): Verdict {
   const remainingMs = since + input.settings.cooldownMs - input.nowMs;
   if (remainingMs > 0) {
     step.wakeUpsMs.push(remainingMs);
-    return { action: 'NoOp', reason: Reason.SurplusNodes, message: `${surplusMessage(input.replicas, input.desired)}; scale-in removes ${surplus === 1 ? 'it' : 'them'} once the surplus has lasted ${formatDuration(input.settings.cooldownMs)} (in ${formatDuration(remainingMs)})` };
+    return { action: 'NoOp', reason: Reason.SurplusNodes, message: `${surplusHead(input.replicas, input.desired)}; scale-in removes ${surplus === 1 ? 'it' : 'them'} once the surplus has lasted ${formatDuration(input.settings.cooldownMs)} (in ${formatDuration(remainingMs)})` };
   }
   if (input.snapshot === undefined) {
     step.wakeUpsMs.push(DRAIN_RECHECK_MS);
-    return { action: 'Wait', reason: Reason.ScalingIn, message: `${surplusMessage(input.replicas, input.desired)}; looking at the pods of the surplus Nodes` };
+    return { action: 'Wait', reason: Reason.ScalingIn, message: `${surplusHead(input.replicas, input.desired)}; looking at the pods of the surplus Nodes` };
   }
   return startRemovals(step, input.snapshot, Math.min(surplus, input.settings.maxNodesPerStep));
 }
@@ -259,7 +263,7 @@ function blockedVerdict(step: Step, blockers: readonly Blocker[]): Verdict {
   const why = blockers.length === 0
     ? 'no surplus Node has an ECS instance id in spec.providerID'
     : blockers.slice(0, 3).map((b) => `Node ${b.node}: ${b.message}`).join('; ');
-  const message = `${surplusMessage(input.replicas, input.desired)}, but none can be removed now: ${why}`;
+  const message = `${surplusHead(input.replicas, input.desired)}, but none can be removed now: ${why}`;
   const previous = input.previousDecision;
   if (previous?.reason !== Reason.ScaleInBlocked || previous.message !== message) step.events.push(warning(EventReason.ScaleInBlocked, message));
   step.wakeUpsMs.push(REMOVAL_RECHECK_MS);
@@ -282,9 +286,17 @@ function withRemovals(status: SandboxCapacityStatus, update: (removals: NodeRemo
   return { ...status, scaleIn: next };
 }
 
-/** ACK accepted the removal: its task is recorded (no second call); the Node's disappearance completes it. */
-export function recordRemovalAccepted(status: SandboxCapacityStatus, nodeName: string, taskId: string): SandboxCapacityStatus {
-  return withRemovals(status, (removals) => removals.map((r) => (r.nodeName === nodeName && r.phase === 'Removing' ? { ...r, taskId } : r)));
+/**
+ * ACK accepted the removal: its task is recorded (no second call); the Node's disappearance completes
+ * it. RemoveNodePoolNodes lowers the pool's desired size by the instances it removes: the pool as last
+ * read says so at once, so the next read does not take our own removal for someone else's drift, and
+ * the removed Node is not counted as one still to come.
+ */
+export function recordRemovalAccepted(status: SandboxCapacityStatus, nodeName: string, taskId: string, lowersPoolSize = false): SandboxCapacityStatus {
+  const next = withRemovals(status, (removals) => removals.map((r) => (r.nodeName === nodeName && r.phase === 'Removing' ? { ...r, taskId } : r)));
+  const pool = next.nodePool;
+  if (!lowersPoolSize || pool === undefined) return next;
+  return { ...next, nodePool: { ...pool, desiredSize: Math.max(0, pool.desiredSize - 1) } };
 }
 
 /** ACK no longer lists the instance: it is gone already, which counts as done. */
