@@ -153,8 +153,6 @@ for (const mode of MODES) {
       expect((await clusterNodes(s)).some((n) => n.spec?.unschedulable === true), 'nothing cordoned').to.equal(false);
     });
 
-    if (mode.name.startsWith('node-pool')) return;
-
     it('a budget that allows no disruption blocks (naming pod and budget), removes nothing; relaxing it lets the removal proceed', async () => {
       const [a, b] = (await readyNodes(2, SCALE_IN)).map((n) => n.metadata?.name ?? '') as [string, string];
       // The ReplicaSet's scale is what the budget expects: 2 pods.
