@@ -1,0 +1,121 @@
+// Scale-in's exactly-once promise across real process deaths: the controller is SIGKILLed while a
+// Node drains, and after it asked ACK to remove the instance but before the answer was recorded; a
+// fresh process resumes from status.scaleIn. ACK must be asked to remove exactly the intended
+// instance, once, and nothing else.
+import { expect } from 'chai';
+import { AppsV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
+import { createRunningPod } from '../../../src/local-control-plane/kubelet-substitute.js';
+import { baseSpec, eventually } from '../controller/fixture.js';
+import { testbed } from '../../support/testbed.js';
+import { readyWith, scenarioPerTest, type ProcessScenario } from './fixture.js';
+
+const SCALE_IN = { enabled: true, cooldown: '1s', maxNodesPerStep: 1, drainTimeout: '5m' };
+const HOLD = 'test.sandbox.dev/hold';
+
+async function sortedNodes(s: ProcessScenario): Promise<V1Node[]> {
+  const nodes = await s.core.listNode({ labelSelector: `ack.aliyun.com=${s.clusterId}` });
+  return nodes.items.sort((a, b) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? ''));
+}
+
+/** Pods of one ReplicaSet (no replicaset controller runs), Running on the given Nodes. */
+async function podsOn(s: ProcessScenario, app: string, nodes: string[], finalizers: string[] = []): Promise<void> {
+  const kc = testbed().kubeConfig;
+  const labels = { app };
+  const rs = await kc.makeApiClient(AppsV1Api).createNamespacedReplicaSet({
+    namespace: s.ns,
+    body: { metadata: { name: app, labels }, spec: { replicas: nodes.length, selector: { matchLabels: labels }, template: { metadata: { labels }, spec: { containers: [{ name: 'app', image: 'registry.invalid/app:1' }] } } } },
+  });
+  const owner = { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: app, uid: rs.metadata?.uid ?? '', controller: true };
+  for (const [i, node] of nodes.entries()) {
+    await createRunningPod(kc, {
+      metadata: { name: `${app}-${i}`, namespace: s.ns, labels, ownerReferences: [owner], finalizers },
+      spec: { nodeName: node, containers: [{ name: 'app', image: 'registry.invalid/app:1' }] },
+    });
+  }
+}
+
+async function releaseHeldPods(s: ProcessScenario): Promise<void> {
+  const core = testbed().kubeConfig.makeApiClient(CoreV1Api);
+  for (const pod of (await core.listNamespacedPod({ namespace: s.ns })).items.filter((p) => (p.metadata?.finalizers ?? []).includes(HOLD))) {
+    await core.patchNamespacedPod({ name: pod.metadata?.name ?? '', namespace: s.ns, body: [{ op: 'remove', path: '/metadata/finalizers' }] });
+  }
+}
+
+/** Node names of every DeleteClusterNodes call ACK received, whatever its answer. */
+function removalCalls(s: ProcessScenario): string[][] {
+  return s.sim.control.requests({ action: 'DeleteClusterNodes' }).map((r) => (r.body as { nodes?: string[] }).nodes ?? []);
+}
+
+describe('controller process: SIGKILL during scale-in and restart', function () {
+  this.timeout(300_000);
+  const start = scenarioPerTest();
+
+  async function threeNodesThenTwo(s: ProcessScenario): Promise<{ victim: string; keep: string[] }> {
+    await s.apply({ ...baseSpec(s.clusterId, 3), scaleIn: SCALE_IN });
+    await readyWith(s, 3);
+    const [a, b, c] = (await sortedNodes(s)).map((n) => n.metadata?.name ?? '') as [string, string, string];
+    // a has the fewest pods, so it is the one removed; its pod leaves only when the test lets it.
+    await podsOn(s, 'slow', [a], [HOLD]);
+    await podsOn(s, 'web', [b, b, c, c]);
+    return { victim: a, keep: [b, c] };
+  }
+
+  it('killed while the Node drains: the restarted controller resumes the same removal, and ACK removes exactly that instance once', async () => {
+    const s = await start();
+    const first = s.spawn('ctl-first');
+    const { victim, keep } = await threeNodesThenTwo(s);
+    await s.setReplicas(2);
+    const removal = await eventually('a drain in progress', async () => {
+      const r = (await s.get()).status?.scaleIn?.removals?.[0];
+      return r?.phase === 'Draining' ? r : undefined;
+    });
+    expect(removal.nodeName).to.equal(victim);
+    await eventually('the Node cordoned and its pod evicted', async () => {
+      const node = (await sortedNodes(s)).find((n) => n.metadata?.name === victim);
+      const pods = await s.core.listNamespacedPod({ namespace: s.ns, fieldSelector: `spec.nodeName=${victim}` });
+      return node?.spec?.unschedulable === true && pods.items.every((p) => p.metadata?.deletionTimestamp !== undefined);
+    });
+    expect((await first.kill()).signal).to.equal('SIGKILL');
+    expect(removalCalls(s), 'nothing asked of ACK before the drain ended').to.deep.equal([]);
+
+    await releaseHeldPods(s);
+    const second = s.spawn('ctl-second');
+    await eventually('2 Nodes left, no removal in progress', async () => {
+      const sc = await s.get();
+      return (await s.liveNodeCount()) === 2 && sc.status?.scaleIn?.removals === undefined && sc.status?.replicas === 2;
+    }, 120_000);
+    expect(removalCalls(s)).to.deep.equal([[victim]]);
+    expect((await sortedNodes(s)).map((n) => n.metadata?.name ?? '')).to.deep.equal(keep);
+    expect(second.logged('scale-in: calling DeleteClusterNodes')).to.have.length(1);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(removalCalls(s), 'none twice, none extra').to.deep.equal([[victim]]);
+  });
+
+  it('killed after the removal call was carried out but before its answer was recorded: nothing is asked twice', async () => {
+    const s = await start();
+    const first = s.spawn('ctl-first');
+    const { victim, keep } = await threeNodesThenTwo(s);
+    await releaseHeldPods(s);
+    // ACK carries the removal out at once but holds the answer back: the controller sits between
+    // "called" and "recorded the task" when it is killed.
+    s.sim.control.addFault({ kind: 'slow', action: 'DeleteClusterNodes', delayMs: 120_000, times: 1 });
+    await s.setReplicas(2);
+    await first.waitForLog('"scale-in: calling DeleteClusterNodes"', (e) => e.message === 'scale-in: calling DeleteClusterNodes');
+    await eventually('ACK received the removal', () => Promise.resolve(removalCalls(s).length === 1));
+    const before = (await s.get()).status?.scaleIn?.removals?.[0];
+    expect(before, 'the removal recorded before the call, its answer not yet').to.include({ nodeName: victim, phase: 'Removing' });
+    expect(before?.taskId).to.equal(undefined);
+    expect((await first.kill()).signal).to.equal('SIGKILL');
+
+    const second = s.spawn('ctl-second');
+    await eventually('2 Nodes left, no removal in progress', async () => {
+      const sc = await s.get();
+      return (await s.liveNodeCount()) === 2 && sc.status?.scaleIn?.removals === undefined && sc.status?.replicas === 2;
+    }, 120_000);
+    expect(removalCalls(s)).to.deep.equal([[victim]]);
+    expect(second.logged('scale-in: calling DeleteClusterNodes'), 'the restarted controller read the instance first').to.have.length(0);
+    expect((await sortedNodes(s)).map((n) => n.metadata?.name ?? '')).to.deep.equal(keep);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(removalCalls(s), 'none twice, none extra').to.deep.equal([[victim]]);
+  });
+});
