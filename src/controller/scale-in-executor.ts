@@ -15,6 +15,7 @@ import type { Logger } from 'winston';
 import { scaleInSpecOf, type LabelSelector, type NodeRemoval, type SandboxCapacity } from '../api/sandbox-capacity.js';
 import { cloudErrorOf, type AckApi } from '../cloud/ack-api.js';
 import type { CallBudget } from '../cloud/call-budget.js';
+import { describeApiError } from '../kube/api-errors.js';
 import type { DrainApi } from '../kube/drain-api.js';
 import type { StatusStore } from '../kube/status-store.js';
 import type { Reachable } from './cloud-session.js';
@@ -60,8 +61,19 @@ function toSelector(selector: V1LabelSelector): LabelSelector {
   return out;
 }
 
-/** The pods (and budgets) this plan needs, or undefined when it needs none. */
+/**
+ * The pods (and budgets) this plan needs, or undefined when it needs none. A failed list (403 without
+ * the chart's rbac.scaleIn) comes back as the snapshot's error: scale-in says so, everything else goes on.
+ */
 export async function observePods(sc: SandboxCapacity, nodes: readonly ObservedNode[], drain: DrainApi, nowMs: number): Promise<PodSnapshot | undefined> {
+  try {
+    return await listPods(sc, nodes, drain, nowMs);
+  } catch (err) {
+    return { pods: new Map(), budgets: [], error: describeApiError(err) };
+  }
+}
+
+async function listPods(sc: SandboxCapacity, nodes: readonly ObservedNode[], drain: DrainApi, nowMs: number): Promise<PodSnapshot | undefined> {
   const { settings } = scaleInSettings(scaleInSpecOf(sc.spec));
   const live = nodes.filter((n) => !n.deleting);
   const previous = sc.status?.scaleIn;

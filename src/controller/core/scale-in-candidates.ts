@@ -45,6 +45,8 @@ export interface PodSnapshot {
   /** Node name → its pods. A Node missing here was not looked at. */
   pods: ReadonlyMap<string, readonly PodView[]>;
   budgets: readonly BudgetView[];
+  /** Listing failed (e.g. 403: the chart grants pod list with rbac.scaleIn): nothing is started. */
+  error?: string;
 }
 
 export interface Blocker {

@@ -239,6 +239,7 @@ function nextVerdict(step: Step, surplusSince: string): Verdict {
     step.wakeUpsMs.push(DRAIN_RECHECK_MS);
     return { action: 'Wait', reason: Reason.ScalingIn, message: `${surplusHead(input.replicas, input.desired)}; looking at the pods of the surplus Nodes` };
   }
+  if (input.snapshot.error !== undefined) return blockedVerdict(step, [], `the pods of the surplus Nodes cannot be listed (${input.snapshot.error}); the Helm chart grants scale-in's permissions with rbac.scaleIn: true`);
   return startRemovals(step, input.snapshot, Math.min(surplus, input.settings.maxNodesPerStep));
 }
 
@@ -258,11 +259,11 @@ function startRemovals(step: Step, snapshot: PodSnapshot, count: number): Verdic
   return progressVerdict(step.kept, input.nodes);
 }
 
-function blockedVerdict(step: Step, blockers: readonly Blocker[]): Verdict {
+function blockedVerdict(step: Step, blockers: readonly Blocker[], reason?: string): Verdict {
   const { input } = step;
-  const why = blockers.length === 0
+  const why = reason ?? (blockers.length === 0
     ? 'no surplus Node has an ECS instance id in spec.providerID'
-    : blockers.slice(0, 3).map((b) => `Node ${b.node}: ${b.message}`).join('; ');
+    : blockers.slice(0, 3).map((b) => `Node ${b.node}: ${b.message}`).join('; '));
   const message = `${surplusHead(input.replicas, input.desired)}, but none can be removed now: ${why}`;
   const previous = input.previousDecision;
   if (previous?.reason !== Reason.ScaleInBlocked || previous.message !== message) step.events.push(warning(EventReason.ScaleInBlocked, message));

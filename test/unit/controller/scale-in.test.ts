@@ -148,6 +148,13 @@ describe('scale-in: what protects a Node', () => {
     expect(relaxed.status.scaleIn?.removals?.map((r) => r.nodeName)).to.deep.equal(['n-0']);
   });
 
+  it('pods that cannot be listed (no RBAC): ScaleInBlocked says so and points at the chart value', () => {
+    const d = planAt(resource(1, cooled()), nodes(2), T0, { pods: { pods: new Map(), budgets: [], error: 'HTTP 403 Forbidden' } });
+    expect(d.status.lastDecision).to.include({ reason: 'ScaleInBlocked' });
+    expect(d.status.lastDecision?.message).to.contain('cannot be listed (HTTP 403 Forbidden)').and.to.contain('rbac.scaleIn: true');
+    expect(d.scaleIn).to.equal(undefined);
+  });
+
   it('a budget of another namespace, or one without a selector, protects nothing', () => {
     const budgets: BudgetView[] = [{ namespace: 'other', name: 'b', selector: {}, disruptionsAllowed: 0 }, { namespace: 'apps', name: 'none', disruptionsAllowed: 0 }];
     const d = planAt(resource(1, cooled()), nodes(2), T0, { pods: snapshot({ 'n-0': [pod('a')], 'n-1': [pod('b'), pod('c')] }, budgets) });
