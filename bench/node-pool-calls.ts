@@ -47,10 +47,11 @@ export async function nodePoolCallsBench(options: BenchOptions): Promise<Record<
   log(`node-pool-calls: ${options.convergeResources} resources × shortfall ${options.shortfall}, pool task ${options.taskSeconds}s, poll interval ${POLL_RUNNING_MS / 1000}s`);
   const env = await startEnvironment({ taskDurationMs: options.taskSeconds * 1000, joinDelayMs: JOIN_DELAY_MS });
   try {
-    const { operator } = await startOperatorFor(env, launch, ['--resync-period', String(STEADY_RESYNC_SECONDS)], 'node-pool-calls');
+    const clusters = Array.from({ length: options.convergeResources }, () => newClusterId());
+    for (const c of clusters) env.addCluster(c, { nodePools: [{ nodepoolId: POOL, name: 'sandbox' }] });
+    // No Node exists yet to tell the operator its cluster: name them (a test bed of several clusters).
+    const { operator } = await startOperatorFor(env, launch, ['--resync-period', String(STEADY_RESYNC_SECONDS), '--cluster-id', clusters.join(',')], 'node-pool-calls');
     try {
-      const clusters = Array.from({ length: options.convergeResources }, () => newClusterId());
-      for (const c of clusters) env.addCluster(c, { nodePools: [{ nodepoolId: POOL, name: 'sandbox' }] });
       const limits = { maxNodesPerScaleOut: MAX_NODES_PER_SCALE_OUT, maxInFlightNodes: MAX_IN_FLIGHT_NODES, taskTimeout: '30m', joinGracePeriod: '10m' };
       const started = Date.now();
       await inParallel(clusters, 8, async (clusterId, i) => {

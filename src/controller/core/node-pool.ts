@@ -97,7 +97,13 @@ function stallOf(capacity: SandboxCapacity, view: NodePoolStatus, ready: number,
     ? `the pool reports ${plural(view.failedNodes, 'failed node')} (ESS keeps retrying)`
     : `still short after limits.taskTimeout (${formatDuration(settings.taskTimeoutMs)})`;
   const error = view.taskError === undefined ? '' : `; its last write's task failed: ${view.taskError.code}: ${view.taskError.message}`;
-  return { reason: Reason.ScaleUpStalled, message: `${ready} of ${plural(view.desiredSize, 'node')} of node pool ${capacity.spec.nodePool?.id ?? ''} Ready: ${why} (${describePool(view)})${error}` };
+  return { reason: Reason.ScaleUpStalled, message: `${ready} of ${plural(view.desiredSize, 'node')} of node pool ${capacity.spec.nodePool?.id ?? ''} Ready: ${why} (${describePool(view)})${error}${unselectedHint(view, ready)}` };
+}
+
+/** ACK counts more healthy nodes than the resource sees Ready: they are Nodes the selector (or the Node watch) leaves out. */
+function unselectedHint(view: NodePoolStatus, ready: number): string {
+  if (view.healthyNodes <= ready) return '';
+  return `; ACK reports ${plural(view.healthyNodes, 'healthy node')} in the pool: ${view.healthyNodes - ready} of them are not Ready Nodes that spec.nodeSelector selects (check its labels, and the operator's --node-label-selector)`;
 }
 
 export function describePool(view: NodePoolStatus): string {

@@ -160,6 +160,12 @@ describe('planner in node-pool mode', () => {
     });
   });
 
+  it('a stalled scale-up whose pool reports more healthy nodes than Ready matching Nodes says the selector leaves them out', () => {
+    const view = { desiredSize: 3, healthyNodes: 3, totalNodes: 3, state: 'active', shortSince: iso(T0), observedTime: iso(at(31 * MINUTE)) };
+    const decision = planAt(poolCapacity({ replicas: 3, view }), nodes(1), at(31 * MINUTE));
+    expect(conditionOf(decision.status, 'Stalled').message).to.include('2 of them are not Ready Nodes that spec.nodeSelector selects');
+  });
+
   describe('drift', () => {
     const before = { desiredSize: 8, lastWrite: { desiredSize: 8, taskId: 'T-1', time: iso(T0) }, observedTime: iso(T0) };
 
