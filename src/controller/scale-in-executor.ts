@@ -105,6 +105,8 @@ export interface ScaleInExecuted {
 
 /** Carries out `actions` on the resource whose written status records them. */
 export async function executeScaleIn(written: SandboxCapacity, actions: ScaleInActions, ctx: ScaleInContext): Promise<ScaleInExecuted> {
+  // Cordons and evictions are writes too: only the leader makes them (the next one resumes from status).
+  if (!ctx.fence.isLeading()) return { capacity: written, events: [] };
   for (const nodeName of actions.uncordon) await uncordon(nodeName, ctx);
   for (const { nodeName, pods } of actions.drain) await drainNode(nodeName, pods, ctx);
   let result: ScaleInExecuted = { capacity: written, events: [] };

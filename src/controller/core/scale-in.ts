@@ -20,6 +20,8 @@ import type { ObservedNode, PlannedEvent, Verdict } from './types.js';
 export const DRAIN_RECHECK_MS = 5_000;
 /** How soon an accepted removal is looked at again (the Node goes when ACK has removed the instance). */
 export const REMOVAL_RECHECK_MS = 10_000;
+/** How soon a blocked scale-in looks again (each look lists the pods of every counted Node). */
+export const BLOCKED_RECHECK_MS = 30_000;
 
 export interface ScaleInSettings {
   enabled: boolean;
@@ -267,7 +269,7 @@ function blockedVerdict(step: Step, blockers: readonly Blocker[], reason?: strin
   const message = `${surplusHead(input.replicas, input.desired)}, but none can be removed now: ${why}`;
   const previous = input.previousDecision;
   if (previous?.reason !== Reason.ScaleInBlocked || previous.message !== message) step.events.push(warning(EventReason.ScaleInBlocked, message));
-  step.wakeUpsMs.push(REMOVAL_RECHECK_MS);
+  step.wakeUpsMs.push(BLOCKED_RECHECK_MS);
   return { action: 'NoOp', reason: Reason.ScaleInBlocked, message };
 }
 

@@ -5,7 +5,7 @@ import type { NodeRemoval, SandboxCapacity, ScaleInSpec, SandboxCapacityStatus }
 import { recordRemovalAccepted, recordRemovalFailed, recordRemovalGone, scaleInNeedsPods, scaleInSettings } from '../../../src/controller/core/scale-in.js';
 import { orderCandidates, selectRemovals, type BudgetView, type PodSnapshot, type PodView } from '../../../src/controller/core/scale-in-candidates.js';
 import type { Decision, ObservedNode } from '../../../src/controller/core/types.js';
-import { MINUTE, SECOND, T0, at, capacity, iso, node, nodes, planAt } from './helpers.js';
+import { MINUTE, SECOND, T0, at, capacity, iso, node, nodes, planAt, record } from './helpers.js';
 
 const ENABLED: ScaleInSpec = { enabled: true, cooldown: '10m', maxNodesPerStep: 1, drainTimeout: '10m' };
 
@@ -68,6 +68,17 @@ describe('scale-in: when it may act', () => {
     const dry = planAt(resource(2, cooled()), nodes(3), T0, { pods, dryRun: true });
     expect(dry.scaleIn).to.equal(undefined);
     expect(dry.status.lastDecision).to.include({ action: 'NoOp', reason: 'DryRun', message: 'dry run: would drain and remove 1 Node: n-0' });
+  });
+
+  it('starts nothing while a scale-out of the same resource is in flight, and gives a drain up then', () => {
+    const running = record({ state: 'Running', taskId: 'T-1', count: 1 });
+    const pods = snapshot({ 'n-0': [], 'n-1': [], 'n-2': [] });
+    const d = planAt(resource(2, cooled({ tasks: [running] })), nodes(3), T0, { pods });
+    expect(d.status.lastDecision?.reason).to.equal('WaitingForNodes');
+    expect(d.status.scaleIn?.removals).to.equal(undefined);
+    expect(d.scaleIn).to.equal(undefined);
+    const mid = planAt(resource(2, { tasks: [running], scaleIn: { removals: [draining('n-0')] } }), nodes(3), T0, { pods });
+    expect(mid.scaleIn?.uncordon).to.deep.equal(['n-0']);
   });
 
   it('rejects a malformed duration by naming the field', () => {
