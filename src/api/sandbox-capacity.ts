@@ -245,6 +245,8 @@ export interface NodePoolDrift {
 
 /** The pool as last read (DescribeClusterNodePoolDetail), and the controller's writes to it. */
 export interface NodePoolStatus {
+  /** The pool this view is of (spec.nodePool.id when it was read): a view of another pool is ignored. */
+  nodepoolId: string;
   desiredSize: number;
   /** ACK's status.state: active, scaling, removing, … */
   state: string;

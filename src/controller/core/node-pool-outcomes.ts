@@ -20,7 +20,7 @@ import { SANDBOX_RUNTIME_VALUE } from '../../api/sandbox-capacity.js';
 import type { AckNodePool, CloudErrorInfo } from '../../cloud/ack-api.js';
 import { refreshConditions } from './conditions.js';
 import { credentialsOf, describeCloudError, resetFailures, toBlocked } from './failures.js';
-import { driftPolicyOf } from './node-pool.js';
+import { driftPolicyOf, poolViewOf } from './node-pool.js';
 import { backOff } from './outcomes.js';
 import { EventReason, Reason } from './reasons.js';
 import { parseTimestamp, toPreciseTimestamp, toTimestamp } from './time.js';
@@ -35,21 +35,21 @@ export function eligibilityProblem(pool: Pick<AckNodePool, 'runtime' | 'autoScal
   return undefined;
 }
 
-function counts(pool: AckNodePool, observedTime: string): NodePoolStatus {
+function counts(nodepoolId: string, pool: AckNodePool, observedTime: string): NodePoolStatus {
   return {
-    desiredSize: pool.desiredSize, state: pool.state, totalNodes: pool.totalNodes, healthyNodes: pool.healthyNodes,
+    nodepoolId, desiredSize: pool.desiredSize, state: pool.state, totalNodes: pool.totalNodes, healthyNodes: pool.healthyNodes,
     initialNodes: pool.initialNodes, failedNodes: pool.failedNodes, observedTime,
   };
 }
 
 export function foldNodePoolRead(capacity: SandboxCapacity, pool: AckNodePool, nowMs: number): Outcome {
   const status = capacity.status ?? {};
-  const before = status.nodePool;
+  const before = poolViewOf(capacity);
   const poolId = capacity.spec.nodePool?.id ?? pool.nodepoolId;
   // Every read folded here happened after the lastWrite already in the status (reads precede the
   // plan that may write), so it is stamped after it even within the same millisecond.
   const written = parseTimestamp(before?.lastWrite?.time) ?? Number.NEGATIVE_INFINITY;
-  const view = carried(counts(pool, toPreciseTimestamp(Math.max(nowMs, written + 1))), before, pool);
+  const view = carried(counts(poolId, pool, toPreciseTimestamp(Math.max(nowMs, written + 1))), before, pool);
   const problem = eligibilityProblem(pool);
   if (problem !== undefined) {
     view.problem = { reason: Reason.NodePoolNotEligible, message: `node pool ${poolId} is not eligible: ${problem}; nothing is written` };
@@ -111,15 +111,15 @@ function goneProblem(capacity: SandboxCapacity, info: CloudErrorInfo): NodePoolS
 
 function withProblem(capacity: SandboxCapacity, problem: NonNullable<NodePoolStatus['problem']>): Outcome {
   const status = capacity.status ?? {};
-  const before = status.nodePool;
-  const base: NodePoolStatus = before ?? { desiredSize: 0, state: '', totalNodes: 0, healthyNodes: 0, initialNodes: 0, failedNodes: 0, observedTime: toTimestamp(0) };
+  const before = poolViewOf(capacity);
+  const base: NodePoolStatus = before ?? { nodepoolId: capacity.spec.nodePool?.id ?? '', desiredSize: 0, state: '', totalNodes: 0, healthyNodes: 0, initialNodes: 0, failedNodes: 0, observedTime: toTimestamp(0) };
   return { status: { ...status, nodePool: { ...base, problem } }, events: [] };
 }
 
 /** The error of our last write's task (stock-out, quota), shown with ScaleUpStalled. */
 export function foldPoolTaskError(capacity: SandboxCapacity, error: { code: string; message: string } | undefined): SandboxCapacityStatus {
   const status = capacity.status ?? {};
-  const view = status.nodePool;
+  const view = poolViewOf(capacity);
   if (view === undefined || error === undefined) return status;
   return { ...status, nodePool: { ...view, taskError: error } };
 }

@@ -10,6 +10,7 @@
 // not yet known (ScaleUpStalled names it).
 import type { SandboxCapacity } from '../../api/sandbox-capacity.js';
 import { countNodes } from './counting.js';
+import { poolViewOf } from './node-pool.js';
 import { BLOCKED_RECHECK_MS, POLL_RUNNING_MS } from './schedule.js';
 import { parseTimestamp } from './time.js';
 import type { ObservedNode } from './types.js';
@@ -23,7 +24,7 @@ export interface NodePoolWork {
 }
 
 export function dueNodePoolWork(capacity: SandboxCapacity, nodes: readonly ObservedNode[], nowMs: number, settledReadMs = POOL_SETTLED_READ_MS): NodePoolWork | undefined {
-  const view = capacity.status?.nodePool;
+  const view = poolViewOf(capacity);
   if (view === undefined) return { readPool: true };
   const work = workFor(view);
   const observed = parseTimestamp(view.observedTime) ?? 0;
@@ -38,7 +39,7 @@ function workFor(view: NonNullable<NonNullable<SandboxCapacity['status']>['nodeP
 }
 
 function readIntervalMs(capacity: SandboxCapacity, nodes: readonly ObservedNode[], settledReadMs: number): number {
-  const view = capacity.status?.nodePool;
+  const view = poolViewOf(capacity);
   if (view === undefined) return 0;
   if (view.problem !== undefined) return BLOCKED_RECHECK_MS;
   const { replicas, readyReplicas } = countNodes(nodes);

@@ -19,7 +19,7 @@ import type { NodePoolStatus, SandboxCapacity, SandboxCapacitySpec, SandboxCapac
 import { findCondition } from './conditions.js';
 import { countNodes } from './counting.js';
 import { ConditionType, EventReason, Reason, plural } from './reasons.js';
-import { POLL_RUNNING_MS, RECOVERY_RECHECK_MS } from './schedule.js';
+import { BLOCKED_RECHECK_MS, POLL_RUNNING_MS, RECOVERY_RECHECK_MS } from './schedule.js';
 import type { Settings } from './settings.js';
 import { formatDuration, parseTimestamp, toPreciseTimestamp, toTimestamp } from './time.js';
 import type { Ledger, LedgerCommit, NodePoolWrite, ObservedNode, PlannedEvent, RequestShape } from './types.js';
@@ -36,10 +36,16 @@ export interface NodePoolInput {
 
 type Hold = NonNullable<Ledger['hold']>;
 
+/** status.nodePool when it is a view of the pool the spec names now (after an id change: none). */
+export function poolViewOf(capacity: SandboxCapacity): NodePoolStatus | undefined {
+  const view = capacity.status?.nodePool;
+  return view !== undefined && view.nodepoolId === capacity.spec.nodePool?.id ? view : undefined;
+}
+
 export function nodePoolLedger(input: NodePoolInput): Ledger {
   const { capacity, nodes, nowMs } = input;
   const poolId = capacity.spec.nodePool?.id ?? '';
-  const view = capacity.status?.nodePool;
+  const view = poolViewOf(capacity);
   const counts = countNodes(nodes);
   const inFlight = inFlightOf(view, counts.replicas);
   const stall = view === undefined ? undefined : stallOf(capacity, view, counts.readyReplicas, input);
@@ -173,6 +179,7 @@ function wakeUpsOf(view: NodePoolStatus, { inFlight, hold, unresolved, settings,
   const wakeUps: number[] = [];
   if (unresolved !== undefined) wakeUps.push(RECOVERY_RECHECK_MS);
   if (inFlight > 0 || hold !== undefined || view.state !== 'active') wakeUps.push(POLL_RUNNING_MS);
+  if (view.problem !== undefined) wakeUps.push(BLOCKED_RECHECK_MS);
   const since = parseTimestamp(view.shortSince);
   if (since !== undefined && since + settings.taskTimeoutMs > nowMs) wakeUps.push(since + settings.taskTimeoutMs - nowMs);
   return wakeUps;

@@ -122,7 +122,7 @@ describe('controller: node-pool mode', function () {
     expect(instancesCreated(s)).to.equal(0);
   });
 
-  it('a pool that does not exist stalls with NodePoolNotFound', async () => {
+  it('a pool that does not exist stalls with NodePoolNotFound; naming the right one converges', async () => {
     s = await startPoolScenario();
     await s.startOperator();
     await s.apply({ ...poolSpec(s.clusterId, 2), nodePool: { id: 'np-missing' } });
@@ -132,6 +132,12 @@ describe('controller: node-pool mode', function () {
     }, 30_000);
     expect(stalled.message).to.include('np-missing');
     expect(poolWrites(s, 'np-missing')).to.deep.equal([]);
+    // Naming the right pool lifts the stall at once: the old pool's view is not used.
+    await patchSpec(s, { nodePool: { id: POOL, driftPolicy: 'Enforce' } });
+    const done = await readyWith(s, 2);
+    expect(done.status?.nodePool).to.include({ nodepoolId: POOL, desiredSize: 2 });
+    expect(done.status?.nodePool?.problem).to.equal(undefined);
+    expect(accepted(s).map((w) => w.desiredSize)).to.deep.equal([2]);
   });
 
   it('a stock-out stalls the scale-up with ScaleUpStalled naming the error, and writes nothing more', async () => {

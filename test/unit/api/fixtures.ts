@@ -85,6 +85,7 @@ export const fullStatus: DeepRequired<SandboxCapacityStatus> = {
   lastRetryRequest: '2026-11-26T10:05:00Z',
   credentialsVersion: '48213',
   nodePool: {
+    nodepoolId: 'np-0123456789abcdef0123456789abcdef',
     desiredSize: 5,
     state: 'scaling',
     totalNodes: 4,

@@ -23,7 +23,7 @@ function poolCapacity(options: { replicas?: number; view?: Partial<NodePoolStatu
 }
 
 function poolView(): NodePoolStatus {
-  return { desiredSize: 0, state: 'active', totalNodes: 0, healthyNodes: 0, initialNodes: 0, failedNodes: 0, observedTime: iso(T0) };
+  return { nodepoolId: POOL, desiredSize: 0, state: 'active', totalNodes: 0, healthyNodes: 0, initialNodes: 0, failedNodes: 0, observedTime: iso(T0) };
 }
 
 function ackPool(partial: Partial<AckNodePool> = {}): AckNodePool {
@@ -279,6 +279,18 @@ describe('planner in node-pool mode', () => {
       expect(dueNodePoolWork(withStatus(written, read.status), [], at(SECOND))).to.equal(undefined);
       const replan = planAt(withStatus(written, read.status), [], at(SECOND));
       expect(replan.poolWrite).to.equal(undefined);
+    });
+
+    it('a view of another pool (spec.nodePool.id changed) is ignored: the new pool is read before anything is written', () => {
+      const old = poolCapacity({ replicas: 3, view: { nodepoolId: 'np-old', desiredSize: 3, problem: { reason: 'NodePoolNotFound', message: 'gone' } } });
+      expect(dueNodePoolWork(old, [], at(SECOND))).to.deep.equal({ readPool: true });
+      const decision = planAt(old, [], at(SECOND));
+      expect(decision.poolWrite).to.equal(undefined);
+      expect(decision.status.lastDecision?.reason).to.equal('OutcomeUnknown');
+      expect(conditionOf(decision.status, 'Stalled').status).to.equal('False');
+      const read = foldNodePoolRead(old, ackPool({ desiredSize: 1 }), at(SECOND));
+      expect(read.status.nodePool).to.include({ nodepoolId: POOL, desiredSize: 1 });
+      expect(read.events, 'a new pool is not drift').to.deep.equal([]);
     });
 
     it('reads a never-read pool, and after our own write, at once', () => {
