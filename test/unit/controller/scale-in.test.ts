@@ -264,7 +264,7 @@ describe("scale-in: ACK's answer to the removal call", () => {
   });
 
   it('node-pool mode: the pool as last read loses the removed instance from its desired size, as ACK does', () => {
-    const pooled: SandboxCapacityStatus = { ...status, nodePool: { desiredSize: 5, state: 'active', totalNodes: 5, healthyNodes: 5, initialNodes: 0, failedNodes: 0, observedTime: iso(T0) } };
+    const pooled: SandboxCapacityStatus = { ...status, nodePool: { nodepoolId: 'np-sandbox', desiredSize: 5, state: 'active', totalNodes: 5, healthyNodes: 5, initialNodes: 0, failedNodes: 0, observedTime: iso(T0) } };
     expect(recordRemovalAccepted(pooled, 'n-0', 'T-9', true).nodePool?.desiredSize).to.equal(4);
     expect(recordRemovalAccepted(pooled, 'n-0', 'T-9', false).nodePool?.desiredSize).to.equal(5);
   });
