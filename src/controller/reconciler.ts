@@ -233,7 +233,7 @@ export class Reconciler {
       const executed = await executeScaleIn(pass.written, actions, { drain, api: () => session.api(), budget: cloud.budget, store, fence, now: () => clock.now(), logger });
       result = { ...pass, written: executed.capacity, events: [...pass.events, ...executed.events] };
     }
-    if (options.metrics) observeScaleIn(options.metrics, initial, result.written, clock.now());
+    if (options.metrics) observeScaleIn(options.metrics, initial, result.written, result.events, clock.now());
     return result;
   }
 

@@ -3,7 +3,7 @@
 import type { NodeRemoval, SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { CloudErrorInfo } from '../cloud/ack-api.js';
 import { SCALE_OUT_OUTCOMES, type OperatorMetrics } from '../observability/metrics.js';
-import { parseTimestamp, type ObservedNode } from './core/index.js';
+import { EventReason, parseTimestamp, type ObservedNode, type PlannedEvent } from './core/index.js';
 
 type Labels = { namespace: string; name: string };
 
@@ -77,19 +77,19 @@ export class NodeReadyTimer {
 }
 
 /**
- * Scale-in's series, from how one pass changed status.scaleIn.removals: a Draining removal that became
- * Removing was drained, one that vanished was given up; a Removing one that vanished was removed.
+ * Scale-in's series. Removed: the pass's ScaleInCompleted Events (the Node gone after ACK was asked,
+ * or the instance already gone) — a refused removal also leaves status, so status alone cannot tell.
+ * Drain durations, from how the pass changed status.scaleIn.removals: a Draining removal that became
+ * Removing was drained, one that vanished was given up.
  */
-export function observeScaleIn(m: OperatorMetrics, before: SandboxCapacity, after: SandboxCapacity, nowMs: number): void {
+export function observeScaleIn(m: OperatorMetrics, before: SandboxCapacity, after: SandboxCapacity, events: readonly PlannedEvent[], nowMs: number): void {
   const labels = labelsOf(before);
+  const removed = events.filter((e) => e.reason === EventReason.ScaleInCompleted).length;
+  if (removed > 0) m.nodesRemoved.inc(labels, removed);
   const next = new Map((after.status?.scaleIn?.removals ?? []).map((r) => [r.nodeName, r]));
   for (const removal of before.status?.scaleIn?.removals ?? []) {
     const now = next.get(removal.nodeName);
-    if (removal.phase === 'Removing') {
-      if (now === undefined) m.nodesRemoved.inc(labels);
-    } else if (now?.phase !== 'Draining') {
-      observeDrainEnd(m, labels, removal, now, nowMs);
-    }
+    if (removal.phase === 'Draining' && now?.phase !== 'Draining') observeDrainEnd(m, labels, removal, now, nowMs);
   }
 }
 

@@ -131,6 +131,8 @@ export function forgetResource(m: OperatorMetrics, namespace: string, name: stri
     g.remove({ namespace, name });
   }
   m.nodeReadyDuration.remove({ namespace, name });
+  m.nodesRemoved.remove({ namespace, name });
+  for (const result of ['drained', 'givenUp']) m.drainDuration.remove({ namespace, name, result });
   for (const pair of SCALE_OUT_OUTCOMES) {
     m.scaleOutRequests.remove({ namespace, name, ...pair });
     m.nodesRequested.remove({ namespace, name, ...pair });
