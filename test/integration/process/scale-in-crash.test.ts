@@ -7,6 +7,7 @@ import { AppsV1Api, CoreV1Api, type V1Node } from '@kubernetes/client-node';
 import { createRunningPod } from '../../../src/local-control-plane/kubelet-substitute.js';
 import { baseSpec, eventually } from '../controller/fixture.js';
 import { testbed } from '../../support/testbed.js';
+import { POOL, poolSpec } from '../controller/node-pool-fixture.js';
 import { readyWith, scenarioPerTest, type ProcessScenario } from './fixture.js';
 
 const SCALE_IN = { enabled: true, cooldown: '1s', maxNodesPerStep: 1, drainTimeout: '5m' };
@@ -117,5 +118,38 @@ describe('controller process: SIGKILL during scale-in and restart', function () 
     expect((await sortedNodes(s)).map((n) => n.metadata?.name ?? '')).to.deep.equal(keep);
     await new Promise((r) => setTimeout(r, 3000));
     expect(removalCalls(s), 'none twice, none extra').to.deep.equal([[victim]]);
+  });
+
+  it('node-pool mode: killed after RemoveNodePoolNodes was carried out but before its answer was recorded: nothing is asked twice, the pool ends at spec.replicas', async () => {
+    const s = await start();
+    s.sim.control.addNodePool(s.clusterId, { nodepoolId: POOL, name: 'sandbox', vswitchIds: ['vsw-aaa'] });
+    const first = s.spawn('ctl-first');
+    await s.apply({ ...poolSpec(s.clusterId, 3), scaleIn: SCALE_IN });
+    await readyWith(s, 3);
+    const three = await sortedNodes(s);
+    const [a, b, c] = three.map((n) => n.metadata?.name ?? '') as [string, string, string];
+    const emptyInstance = (three[0]?.spec?.providerID ?? '').split('.').slice(1).join('.');
+    await podsOn(s, 'web', [b, b, c, c]);
+    s.sim.control.addFault({ kind: 'slow', action: 'RemoveNodePoolNodes', delayMs: 120_000, times: 1 });
+    await s.setReplicas(2);
+    await first.waitForLog('"scale-in: calling RemoveNodePoolNodes"', (e) => e.message === 'scale-in: calling RemoveNodePoolNodes');
+    const calls = (): string[][] => s.sim.control.requests({ action: 'RemoveNodePoolNodes' }).map((r) => JSON.parse(r.query.instance_ids ?? '[]') as string[]);
+    await eventually('ACK received the removal', () => Promise.resolve(calls().length === 1));
+    expect((await first.kill()).signal).to.equal('SIGKILL');
+
+    const second = s.spawn('ctl-second');
+    await eventually('2 Nodes left, no removal in progress', async () => {
+      const sc = await s.get();
+      return (await s.liveNodeCount()) === 2 && sc.status?.scaleIn?.removals === undefined && sc.status?.replicas === 2;
+    }, 120_000);
+    expect(calls(), 'exactly the empty Node\'s instance, once').to.deep.equal([[emptyInstance]]);
+    expect(second.logged('scale-in: calling RemoveNodePoolNodes')).to.have.length(0);
+    const left = (await sortedNodes(s)).map((n) => n.metadata?.name ?? '');
+    expect(left).to.deep.equal([b, c]);
+    expect(left).not.to.include(a);
+    expect(s.sim.control.getNodePool(s.clusterId, POOL)?.desiredSize).to.equal(2);
+    expect(s.sim.control.requests({ action: 'DeleteClusterNodes' }), 'never DeleteClusterNodes on a pool').to.have.length(0);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect(calls(), 'none twice, none extra').to.have.length(1);
   });
 });
