@@ -88,6 +88,17 @@ export interface BackoffSpec {
   max: string;
 }
 
+/** Opt-in removal of surplus Nodes: drained through the Eviction API, then removed and released in ACK. */
+export interface ScaleInSpec {
+  enabled: boolean;
+  /** Go duration: how long a surplus must last before a Node is removed. */
+  cooldown: string;
+  /** Most Nodes drained and removed together. */
+  maxNodesPerStep: number;
+  /** Go duration: how long a cordoned Node's pods may take to leave; past it the Node is uncordoned and kept. */
+  drainTimeout: string;
+}
+
 export interface SandboxCapacitySpec {
   clusterId: string;
   regionId: string;
@@ -103,6 +114,16 @@ export interface SandboxCapacitySpec {
   limits: LimitsSpec;
   backoff: BackoffSpec;
   paused: boolean;
+  /** Defaulted by the server; objects written before the field existed may lack it (read it with scaleInSpecOf). */
+  scaleIn: ScaleInSpec;
+}
+
+export const SCALE_IN_DEFAULTS: Readonly<ScaleInSpec> = { enabled: false, cooldown: '10m', maxNodesPerStep: 1, drainTimeout: '10m' };
+
+/** spec.scaleIn, or the defaults for an object the server has not defaulted (written before the field existed). */
+export function scaleInSpecOf(spec: SandboxCapacitySpec): ScaleInSpec {
+  const defaulted: Partial<SandboxCapacitySpec> = spec;
+  return defaulted.scaleIn ?? SCALE_IN_DEFAULTS;
 }
 
 /**
@@ -245,6 +266,28 @@ export interface NodePoolStatus {
   shortSince?: string;
 }
 
+/** Draining: cordoned, pods being evicted. Removing: drained, ACK asked (or about to be asked) to remove the instance. */
+export type ScaleInPhase = 'Draining' | 'Removing';
+
+/** One Node being removed, recorded before it is cordoned. */
+export interface NodeRemoval {
+  nodeName: string;
+  instanceId: string;
+  phase: ScaleInPhase;
+  /** When the removal was decided (RFC 3339), before the cordon. */
+  startTime: string;
+  /** When the Node was drained and the removal call decided, before the call. */
+  removeTime?: string;
+  /** ACK's task of the accepted removal call; absent while its outcome is unknown. */
+  taskId?: string;
+}
+
+export interface ScaleInStatus {
+  /** When the current surplus was first seen. */
+  surplusSince?: string;
+  removals?: NodeRemoval[];
+}
+
 export interface SandboxCapacityStatus {
   observedGeneration?: number;
   replicas?: number;
@@ -271,6 +314,8 @@ export interface SandboxCapacityStatus {
   credentialsVersion?: string;
   /** Node-pool mode: the pool as last read and the controller's writes to it. */
   nodePool?: NodePoolStatus;
+  /** Scale-in: since when the surplus has lasted, and the removal in progress. */
+  scaleIn?: ScaleInStatus;
   lastDecision?: LastDecision;
   conditions?: Condition[];
 }

@@ -78,6 +78,12 @@ export interface NodePoolWriteAccepted {
   requestId: string;
 }
 
+/** An accepted node removal (RemoveNodePoolNodes, DeleteClusterNodes): ACK's task removing them. */
+export interface NodeRemovalAccepted {
+  taskId: string;
+  requestId: string;
+}
+
 export interface AckApi {
   /** Not idempotent: ACK adds `count` nodes per accepted call. Never retried by the HTTP layer. */
   scaleOutCluster(clusterId: string, body: ScaleOutBody): Promise<ScaleOutAccepted>;
@@ -93,6 +99,17 @@ export interface AckApi {
    * retried by the HTTP layer: the controller re-reads the pool first.
    */
   setNodePoolDesiredSize(clusterId: string, nodepoolId: string, desiredSize: number): Promise<NodePoolWriteAccepted>;
+  /**
+   * RemoveNodePoolNodes: removes exactly these instances from the pool, lowering its desired size by
+   * as many, and releases them; drain_node false (the controller drained them through the Eviction
+   * API). Names its instances, so repeating it can never remove another one.
+   */
+  removeNodePoolNodes(clusterId: string, nodepoolId: string, instanceIds: readonly string[]): Promise<NodeRemovalAccepted>;
+  /**
+   * DeleteClusterNodes for ScaleOutCluster nodes (never a pool's: it would refill): removes these
+   * Nodes from the cluster and releases their instances (release_node true, drain_node false).
+   */
+  deleteClusterNodes(clusterId: string, nodeNames: readonly string[]): Promise<NodeRemovalAccepted>;
 }
 
 /** Observes every cloud call (metrics); `code` is 'OK' or the error code. */

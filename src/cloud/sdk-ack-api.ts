@@ -1,7 +1,7 @@
 // AckApi on the real Alibaba Cloud SDK (@alicloud/cs20151215 + @alicloud/openapi-client).
 // ScaleOutCluster goes through the raw callApi path because SDK 7.2.0's typed request model drops
 // the sandbox fields (worker_data_disk, disable_rollback, ...) that the seed document requires.
-import { AckCallError, type AckApi, type AckClusterNode, type AckNodePool, type NodePoolWriteAccepted, type AckClusterTask, type AckTaskInfo, type CloudCallObserver, type ClusterNodesQuery, type RequestNature, type ScaleOutAccepted, type ScaleOutBody } from './ack-api.js';
+import { AckCallError, type AckApi, type AckClusterNode, type AckNodePool, type NodePoolWriteAccepted, type NodeRemovalAccepted, type AckClusterTask, type AckTaskInfo, type CloudCallObserver, type ClusterNodesQuery, type RequestNature, type ScaleOutAccepted, type ScaleOutBody } from './ack-api.js';
 import type { ResolvedEndpoint } from './endpoint.js';
 import { alibabaSdk, type AlibabaSdk, type CredentialClient, type CsClient } from './sdk.js';
 import { classifyCloudError, classifyErrorCode } from './sdk-errors.js';
@@ -186,4 +186,25 @@ export class SdkAckApi implements AckApi {
       return { taskId, requestId: str(res.body?.request_id) };
     });
   }
+
+  removeNodePoolNodes(clusterId: string, nodepoolId: string, instanceIds: readonly string[]): Promise<NodeRemovalAccepted> {
+    return this.observed('RemoveNodePoolNodes', 'mutation', async () => {
+      const request = new (alibabaSdk().CsModels.RemoveNodePoolNodesRequest)({ instanceIds: [...instanceIds], releaseNode: true, drainNode: false });
+      const res = await this.client.removeNodePoolNodesWithOptions(clusterId, nodepoolId, request, {}, this.runtime());
+      return accepted('RemoveNodePoolNodes', res.body?.taskId, res.body?.requestId);
+    });
+  }
+
+  deleteClusterNodes(clusterId: string, nodeNames: readonly string[]): Promise<NodeRemovalAccepted> {
+    return this.observed('DeleteClusterNodes', 'mutation', async () => {
+      const request = new (alibabaSdk().CsModels.DeleteClusterNodesRequest)({ nodes: [...nodeNames], releaseNode: true, drainNode: false });
+      const res = await this.client.deleteClusterNodesWithOptions(clusterId, request, {}, this.runtime());
+      return accepted('DeleteClusterNodes', res.body?.taskId, res.body?.requestId);
+    });
+  }
+}
+
+function accepted(action: string, taskId: string | undefined, requestId: string | undefined): NodeRemovalAccepted {
+  if (!taskId) throw new Error(`${action} answered without a task_id`);
+  return { taskId, requestId: requestId ?? '' };
 }

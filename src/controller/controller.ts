@@ -89,6 +89,7 @@ export class SandboxCapacityController {
       // completes a call in progress while the lease is still ours instead of leaving it to recovery.
       fence: { isLeading: () => this.fence.isLeading() },
       clock,
+      drain: deps.clients.drain,
       options: { dryRun: options.dryRun, recoveryWindowMs: options.intentRecoveryWindowMs, settledReadMs: options.resyncPeriodMs, random: deps.random ?? Math.random, logger: deps.logger, metrics: deps.metrics },
     });
     this.wireHandlers();

@@ -14,18 +14,20 @@ import type { SandboxCapacity } from '../api/sandbox-capacity.js';
 import { isConflict, isNotFound } from '../kube/api-errors.js';
 import type { Clock } from '../kube/clock.js';
 import type { WorkResult } from '../kube/run-workers.js';
+import type { DrainApi } from '../kube/drain-api.js';
 import type { StatusStore } from '../kube/status-store.js';
 import type { OperatorMetrics } from '../observability/metrics.js';
 import { scaleOutClusterBackend, type CapacityBackend, type DueOptions, type PollMemory, type RefreshContext } from './backend.js';
 import { nodePoolBackend } from './node-pool-backend.js';
 import { CloudSession, type Reachable, type RequestAccess } from './cloud-session.js';
 import { ClusterTaskLists } from './cluster-task-lists.js';
-import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent } from './core/index.js';
+import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent, type PodSnapshot } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
 import { holdLedger, releaseLedgerIfDone } from './ledger-finalizer.js';
 import type { ApiReads, CapacityCache, CloudAccess, LeaderFence } from './ports.js';
-import { NodeReadyTimer, updateResourceMetrics } from './resource-metrics.js';
+import { NodeReadyTimer, observeScaleIn, updateResourceMetrics } from './resource-metrics.js';
+import { executeScaleIn, observePods } from './scale-in-executor.js';
 
 export interface ReconcilerOptions {
   /** Report what would be requested, never request it. */
@@ -48,6 +50,8 @@ export interface ReconcilerDeps {
   fence: LeaderFence;
   clock: Clock;
   options: ReconcilerOptions;
+  /** Scale-in's pod, budget, cordon and eviction calls; without it scale-in never sees a pod and removes nothing. */
+  drain?: DrainApi;
 }
 
 interface KeyMemory extends PollMemory {
@@ -125,15 +129,19 @@ export class Reconciler {
     const refreshed = foreign ? { capacity: initial, events: [] } : await this.refresh(initial, { nodes: seen.nodes, memory, session, logger });
     // Stalled on credentials: re-read their Secret (one GET), so a fixed AccessKey lifts the stall.
     if (!foreign && stalledOnCredentials(initial.status) && initial.spec.credentials?.secretRef !== undefined) await session.api();
+    // Scale-in: the pods of the counted Nodes, only when the status says a drain runs or may start.
+    const pods = await this.observePods(refreshed.capacity, seen.nodes, foreign);
     // 3. plan, once
     const planOf = (blocked: Blocked | undefined): Decision => plan({
       capacity: refreshed.capacity, now: clock.now(), random: options.random, dryRun: options.dryRun, oneTaskAtATime: memory.oneTaskAtATime, ...seen,
+      ...(pods === undefined ? {} : { pods }),
       ...(session.credentialsVersion === undefined ? {} : { credentialsVersion: session.credentialsVersion }),
       ...(blocked === undefined ? {} : { blocked }),
     });
     // 4. act
-    const pass = await this.act(initial, planOf(refreshed.blocked), { session, logger, replan: planOf });
-    if (pass === 'notLeader') return { requeue: true };
+    const acted = await this.act(initial, planOf(refreshed.blocked), { session, logger, replan: planOf });
+    if (acted === 'notLeader') return { requeue: true };
+    const pass = await this.scaleIn(initial, acted, { session, logger });
     // 5. record. Writes went against `initial` (the server's status and resourceVersion), never the
     // folded copy, so an unchanged status is not mistaken for a written one.
     this.freshest.remember(key, initial, pass.written);
@@ -218,6 +226,23 @@ export class Reconciler {
       access, replan, budget: cloud.budget, store, fence, now: () => clock.now(), random: options.random, logger, ...(options.metrics ? { metrics: options.metrics } : {}),
     });
     return { written: executed.capacity, events: executed.events, decision: executed.replanned ?? decision };
+  }
+
+  private async observePods(sc: SandboxCapacity, nodes: readonly ObservedNode[], foreign: boolean): Promise<PodSnapshot | undefined> {
+    return this.deps.drain === undefined || foreign ? undefined : observePods(sc, nodes, this.deps.drain, this.deps.clock.now());
+  }
+
+  /** Scale-in's actions, after the status that records them is written (never before: exactly once, in reverse). */
+  private async scaleIn(initial: SandboxCapacity, pass: Pass, { session, logger }: { session: CloudSession; logger: Logger }): Promise<Pass> {
+    const actions = pass.decision.scaleIn;
+    const { drain, store, fence, clock, cloud, options } = this.deps;
+    let result = pass;
+    if (actions !== undefined && drain !== undefined) {
+      const executed = await executeScaleIn(pass.written, actions, { drain, api: () => session.api(), budget: cloud.budget, store, fence, now: () => clock.now(), logger });
+      result = { ...pass, written: executed.capacity, events: [...pass.events, ...executed.events] };
+    }
+    if (options.metrics) observeScaleIn(options.metrics, initial, result.written, result.events, clock.now());
+    return result;
   }
 
   /** After the write: learn from a "cluster busy" refusal, forget polls of tasks no longer live. */

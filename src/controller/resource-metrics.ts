@@ -1,9 +1,9 @@
 // The per-resource series: the gauges that mirror each resource's status after every reconcile, the
 // outcome counters of its ScaleOutCluster calls, and the time each requested node took to be Ready.
-import type { SandboxCapacity } from '../api/sandbox-capacity.js';
+import type { NodeRemoval, SandboxCapacity } from '../api/sandbox-capacity.js';
 import type { CloudErrorInfo } from '../cloud/ack-api.js';
 import { SCALE_OUT_OUTCOMES, type OperatorMetrics } from '../observability/metrics.js';
-import { parseTimestamp, type ObservedNode } from './core/index.js';
+import { EventReason, parseTimestamp, type ObservedNode, type PlannedEvent } from './core/index.js';
 
 type Labels = { namespace: string; name: string };
 
@@ -74,4 +74,27 @@ export class NodeReadyTimer {
   forget(key: string): void {
     this.pending.delete(key);
   }
+}
+
+/**
+ * Scale-in's series. Removed: the pass's ScaleInCompleted Events (the Node gone after ACK was asked,
+ * or the instance already gone) — a refused removal also leaves status, so status alone cannot tell.
+ * Drain durations, from how the pass changed status.scaleIn.removals: a Draining removal that became
+ * Removing was drained, one that vanished was given up.
+ */
+export function observeScaleIn(m: OperatorMetrics, before: SandboxCapacity, after: SandboxCapacity, events: readonly PlannedEvent[], nowMs: number): void {
+  const labels = labelsOf(before);
+  const removed = events.filter((e) => e.reason === EventReason.ScaleInCompleted).length;
+  if (removed > 0) m.nodesRemoved.inc(labels, removed);
+  const next = new Map((after.status?.scaleIn?.removals ?? []).map((r) => [r.nodeName, r]));
+  for (const removal of before.status?.scaleIn?.removals ?? []) {
+    const now = next.get(removal.nodeName);
+    if (removal.phase === 'Draining' && now?.phase !== 'Draining') observeDrainEnd(m, labels, removal, now, nowMs);
+  }
+}
+
+function observeDrainEnd(m: OperatorMetrics, labels: Labels, removal: NodeRemoval, now: NodeRemoval | undefined, nowMs: number): void {
+  const started = parseTimestamp(removal.startTime) ?? nowMs;
+  const ended = now === undefined ? nowMs : (parseTimestamp(now.removeTime) ?? nowMs);
+  m.drainDuration.observe({ ...labels, result: now === undefined ? 'givenUp' : 'drained' }, Math.max(0, ended - started) / 1000);
 }

@@ -9,6 +9,7 @@ import type { RequestContext, ResponseContext } from '@kubernetes/client-node/di
 import { ServerConfiguration } from '@kubernetes/client-node/dist/gen/servers.js';
 import { createCoordinationApi, createCoreApi, createCustomObjectsApi } from './api-clients.js';
 import { ApiRequester, USER_AGENT } from './api-request.js';
+import { createDrainApi, type DrainApi } from './drain-api.js';
 import { bufferFromFileOrString, KubeConfig } from './kube-config.js';
 import { createKubeTransport, type ListWatchTransport } from './list-watch-transport.js';
 
@@ -22,6 +23,8 @@ export interface KubeClients {
   customObjects: CustomObjectsApi;
   /** Raw list + watch for informers. */
   transport: ListWatchTransport;
+  /** Scale-in's pod, budget, cordon and eviction calls. */
+  drain: DrainApi;
 }
 
 export interface KubeClientOptions {
@@ -116,5 +119,6 @@ export function createKubeClients(kubeConfig: KubeConfig, options: KubeClientOpt
     coordination: createCoordinationApi(requester, configuration),
     customObjects: createCustomObjectsApi(requester, configuration),
     transport: createKubeTransport(kubeConfig, requester),
+    drain: createDrainApi(requester),
   };
 }

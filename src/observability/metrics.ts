@@ -36,6 +36,10 @@ export interface OperatorMetrics {
   scaleOutRequests: Counter<PerResource | 'result' | 'reason'>;
   nodesRequested: Counter<PerResource | 'result' | 'reason'>;
   cloudApiDuration: Histogram<'action' | 'code'>;
+  /** Scale-in: Nodes whose instances ACK removed (or had removed already) after a drain. */
+  nodesRemoved: Counter<PerResource>;
+  /** Scale-in: seconds from the cordon to the drain's end, by result (drained, givenUp). */
+  drainDuration: Histogram<PerResource | 'result'>;
   reconcileErrors: Counter<'kind'>;
   informerRestarts: Counter<'resource'>;
   /** Always 1; the labels say what runs. */
@@ -100,6 +104,14 @@ export function createMetrics(opts: { defaultMetrics?: boolean } = {}): Operator
       name: PREFIX + 'cloud_api_duration_seconds', help: 'ACK OpenAPI call latency by action and result code',
       labelNames: ['action', 'code'], buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30], registers: [registry],
     }),
+    nodesRemoved: new Counter({
+      name: PREFIX + 'nodes_removed_total', help: 'Scale-in: surplus Nodes drained and removed (their instances released) per resource',
+      labelNames: ['namespace', 'name'], registers: [registry],
+    }),
+    drainDuration: new Histogram({
+      name: PREFIX + 'drain_duration_seconds', help: 'Scale-in: seconds from cordoning a surplus Node to its drain ending, by result (drained, givenUp)',
+      labelNames: ['namespace', 'name', 'result'], buckets: [1, 5, 15, 30, 60, 120, 300, 600, 1200, 1800, 3600], registers: [registry],
+    }),
     reconcileErrors: new Counter({ name: PREFIX + 'reconcile_errors_total', help: 'Reconciles that ended in an error, by kind', labelNames: ['kind'], registers: [registry] }),
     informerRestarts: new Counter({ name: PREFIX + 'informer_restarts_total', help: 'Watch restarts after errors, by resource', labelNames: ['resource'], registers: [registry] }),
     buildInfo: new Gauge({ name: PREFIX + 'build_info', help: 'Always 1; version is the operator\'s, node_version the Node.js runtime\'s', labelNames: ['version', 'node_version'], registers: [registry] }),
@@ -119,6 +131,8 @@ export function forgetResource(m: OperatorMetrics, namespace: string, name: stri
     g.remove({ namespace, name });
   }
   m.nodeReadyDuration.remove({ namespace, name });
+  m.nodesRemoved.remove({ namespace, name });
+  for (const result of ['drained', 'givenUp']) m.drainDuration.remove({ namespace, name, result });
   for (const pair of SCALE_OUT_OUTCOMES) {
     m.scaleOutRequests.remove({ namespace, name, ...pair });
     m.nodesRequested.remove({ namespace, name, ...pair });

@@ -18,3 +18,5 @@ export { eligibilityProblem, foldNodePoolRead, foldNodePoolReadError, foldPoolTa
 export { dueNodePoolWork, POOL_SETTLED_READ_MS, type NodePoolWork } from './node-pool-schedule.js';
 export { ConditionType, Reason, EventReason, plural } from './reasons.js';
 export type * from './types.js';
+export { planScaleIn, scaleInNeedsPods, scaleInSettings, recordRemovalAccepted, recordRemovalFailed, recordRemovalGone, DRAIN_RECHECK_MS, REMOVAL_RECHECK_MS, type ScaleInActions, type ScaleInSettings, type PodRef } from './scale-in.js';
+export { SAFE_TO_EVICT_ANNOTATION, DO_NOT_DISRUPT_ANNOTATION, type PodView, type BudgetView, type PodSnapshot } from './scale-in-candidates.js';

@@ -7,9 +7,11 @@
 //   2. decide: the ordered rules of verdict.ts over those facts;
 //   3. size: a ScaleOut verdict's request — placed by the backend, capped by maxNodesPerScaleOut and
 //      the in-flight headroom, and only whole (room for less than a whole request waits for joins);
-//   4. write: the ledger records the intent, conditions and Events follow from the verdict.
+//   4. scale-in: when the verdict is the surplus one (rule 7), scale-in's plan replaces it
+//      (core/scale-in.ts); otherwise removals still draining are given up;
+//   5. write: the ledger records the intent, conditions and Events follow from the verdict.
 // It is backend-neutral: everything about how requests are recorded and followed is the Ledger's.
-import { RETRY_ANNOTATION, type SandboxCapacity, type SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
+import { RETRY_ANNOTATION, scaleInSpecOf, type SandboxCapacity, type SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
 import { buildConditions, findCondition, planEvents } from './conditions.js';
 import { accountUnjoined, countNodes, type NodeCounts, type UnjoinedAccount } from './counting.js';
 import { CREDENTIALS_RECHECK_MS, activeCloudStall, backoffMessage, credentialsChanged, isBackingOff, isStallLiftedBySpecChange, retryRequested, stalledOnCredentials } from './failures.js';
@@ -19,6 +21,7 @@ import { ConditionType, Reason } from './reasons.js';
 import { nodePoolLedger } from './node-pool.js';
 import { scaleOutClusterLedger } from './scale-out-cluster.js';
 import { nextRequeueMs } from './schedule.js';
+import { planScaleIn, scaleInSettings, type ScaleInPlan, type ScaleInSettings } from './scale-in.js';
 import { settingsOf, type Settings } from './settings.js';
 import { isUnfinished, lastFailureMessage, taskLabel } from './tasks.js';
 import { toEpochMs, toTimestamp } from './time.js';
@@ -29,6 +32,7 @@ interface Observation {
   nowMs: number;
   generation: number;
   settings: Settings;
+  scaleIn: ScaleInSettings;
   problem?: string;
   counts: NodeCounts;
   ledger: Ledger;
@@ -42,15 +46,19 @@ interface Observation {
 export function plan(input: PlanInput): Decision {
   const observed = observe(input);
   const facts = gatherFacts(input, observed);
-  const verdict = decide(facts);
+  const { verdict, scaleIn } = decideWithScaleIn(input, observed, facts);
   const request = requestShapeOf(verdict);
   const committed = observed.ledger.commit(observed.backoffStatus, request, input.random);
   const status = buildStatus(input, observed, { base: committed.status, verdict, inFlight: observed.inFlight + (request?.count ?? 0) });
-  const decision: Decision = { status, events: eventsOf(input, observed, { status, verdict }) };
+  if (scaleIn.status === undefined) delete status.scaleIn;
+  else status.scaleIn = scaleIn.status;
+  const decision: Decision = { status, events: [...scaleIn.events, ...eventsOf(input, observed, { status, verdict })] };
   if (committed.request !== undefined) decision.request = committed.request;
   if (committed.poolWrite !== undefined) decision.poolWrite = committed.poolWrite;
+  const { drain, uncordon, remove } = scaleIn.actions;
+  if (drain.length + uncordon.length + remove.length > 0) decision.scaleIn = scaleIn.actions;
   const requeue = nextRequeueMs({
-    wakeUpsMs: [...committed.wakeUpsMs, ...credentialsRecheckOf(input, status)],
+    wakeUpsMs: [...committed.wakeUpsMs, ...scaleIn.wakeUpsMs, ...credentialsRecheckOf(input, status)],
     status,
     nowMs: observed.nowMs,
     blocked: input.blocked !== undefined,
@@ -58,6 +66,31 @@ export function plan(input: PlanInput): Decision {
   });
   if (requeue !== undefined) decision.requeueAfterMs = requeue;
   return decision;
+}
+
+/**
+ * The rules' verdict, then scale-in's plan: it may act only when the verdict is the surplus one
+ * (nothing before rule 7 concluded, nothing in flight) and the resource is not paused; its verdict
+ * then replaces SurplusNodes. Otherwise its drains are given up, and removals ACK was asked for go on.
+ */
+function decideWithScaleIn(input: PlanInput, observed: Observation, facts: DecisionFacts): { verdict: Verdict; scaleIn: ScaleInPlan } {
+  const base = decide(facts);
+  const { spec } = input.capacity;
+  const hold = base.reason !== Reason.SurplusNodes ? `the controller is not at a surplus now (${base.reason})` : spec.paused ? 'spec.paused is true' : undefined;
+  const scaleIn = planScaleIn({
+    settings: observed.scaleIn,
+    previous: input.capacity.status?.scaleIn,
+    desired: spec.replicas,
+    replicas: observed.counts.replicas,
+    nodes: input.nodes,
+    dryRun: input.dryRun === true,
+    nowMs: observed.nowMs,
+    ...(hold === undefined ? {} : { hold }),
+    ...(input.pods === undefined ? {} : { snapshot: input.pods }),
+    ...(input.capacity.status?.lastDecision === undefined ? {} : { previousDecision: input.capacity.status.lastDecision }),
+  });
+  if (scaleIn.verdict === undefined) return { verdict: base, scaleIn };
+  return { verdict: decide({ ...facts, scaleIn: scaleIn.verdict }), scaleIn };
 }
 
 function requestShapeOf(verdict: Verdict): RequestShape | undefined {
@@ -80,13 +113,17 @@ function observe(input: PlanInput): Observation {
   const nowMs = toEpochMs(input.now);
   const { capacity } = input;
   const generation = capacity.metadata.generation ?? 0;
-  const { settings, problem } = settingsOf(capacity.spec);
+  const { settings, problem: limitsProblem } = settingsOf(capacity.spec);
+  const scaleIn = scaleInSettings(scaleInSpecOf(capacity.spec));
+  const problems = [limitsProblem, scaleIn.problem].filter((p) => p !== undefined);
+  const problem = problems.length === 0 ? undefined : problems.join('; ');
   const ledger = ledgerFor(input, settings, nowMs);
   const unjoined = accountUnjoined(ledger.unjoined, capacity.status?.unjoined, settings.maxUnjoinedNodes);
   const observation: Observation = {
     nowMs,
     generation,
     settings,
+    scaleIn: scaleIn.settings,
     counts: countNodes(input.nodes),
     ledger,
     unjoined,

@@ -58,6 +58,11 @@ export const Reason = {
   NodePoolNotEligible: 'NodePoolNotEligible',
   /** Live Ready Nodes stayed below the written size past limits.taskTimeout, or the pool reports failed nodes. */
   ScaleUpStalled: 'ScaleUpStalled',
+  // Scale-in (spec.scaleIn.enabled)
+  /** Surplus Nodes are being drained and removed (status.scaleIn.removals). */
+  ScalingIn: 'ScalingIn',
+  /** A surplus Node cannot be removed now: a pod is protected (annotation, no controller, budget) or did not leave in time. */
+  ScaleInBlocked: 'ScaleInBlocked',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];
 
@@ -95,5 +100,15 @@ export const EventReason = {
   NodePoolDriftDetected: 'NodePoolDriftDetected',
   /** Node-pool mode: live Ready Nodes stay below the written size (ScaleUpStalled). */
   ScaleUpStalled: 'ScaleUpStalled',
+  /** Scale-in: a surplus Node was chosen, recorded and cordoned; its pods are being evicted. */
+  ScaleInStarted: 'ScaleInStarted',
+  /** Scale-in: the Node's pods are gone; ACK is asked to remove and release its instance. */
+  NodeDrained: 'NodeDrained',
+  /** Scale-in: no surplus Node can be removed now (which pod, which budget), or a drain timed out. */
+  ScaleInBlocked: 'ScaleInBlocked',
+  /** Scale-in: the Node is gone and its instance removed. */
+  ScaleInCompleted: 'ScaleInCompleted',
+  /** Scale-in: a removal was given up before the call (replicas raised, paused, a scale-out in flight): uncordoned, nothing removed. */
+  ScaleInAborted: 'ScaleInAborted',
 } as const;
 export type EventReason = (typeof EventReason)[keyof typeof EventReason];

@@ -2,6 +2,8 @@
 // performs I/O: the imperative shell (reconciler) turns them into API calls, status patches and Events.
 import type { LastDecision, SandboxCapacity, SandboxCapacityStatus } from '../../api/sandbox-capacity.js';
 import type { UnjoinedPlace } from './counting.js';
+import type { PodSnapshot } from './scale-in-candidates.js';
+import type { ScaleInActions } from './scale-in.js';
 import type { ClusterIdentity, Overlaps } from './ownership.js';
 import type { EventReason, Reason } from './reasons.js';
 
@@ -53,6 +55,8 @@ export interface PlanInput {
   credentialsVersion?: string;
   /** Counted Nodes seen by the previous reconcile and gone now (deleted): said in an Event. */
   goneNodes?: readonly { name: string; instanceId?: string }[];
+  /** Scale-in: the pods of the counted Nodes and their budgets, listed only when scaleInNeedsPods said so. */
+  pods?: PodSnapshot;
 }
 
 export type EventType = 'Normal' | 'Warning';
@@ -145,6 +149,8 @@ export interface Decision {
   request?: ScaleOutRequest;
   /** Node-pool mode: the one desired-size write to make now; its lastWrite is already in `status`. */
   poolWrite?: NodePoolWrite;
+  /** Scale-in: what to do once `status` is written (cordon and evict, uncordon, ask ACK to remove). */
+  scaleIn?: ScaleInActions;
   /** When to reconcile again at the latest; undefined: only on change or the periodic resync. */
   requeueAfterMs?: number;
 }

@@ -7,7 +7,9 @@
 //   6. unjoined instances hold places still needed       → Blocked (NodeSelectorMismatch / NodesNotRegistered)
 //   6b. the backend cannot go on (node pool gone or not
 //      eligible, scale-up stalled)                       → Blocked (NodePoolNotFound / NodePoolNotEligible / ScaleUpStalled)
-//   7. no positive shortfall                             → NoOp / Wait (unknown outcome, joins, readiness)
+//   7. no positive shortfall                             → NoOp / Wait (unknown outcome, joins, readiness);
+//      a surplus: scale-in's verdict when enabled           → NoOp SurplusNodes (cooling down) / Wait ScalingIn /
+//                                                             NoOp ScaleInBlocked, else NoOp SurplusNodes
 //   8. paused                                            → NoOp, reason Paused, count = would-be request
 //   9. dry run                                           → NoOp, reason DryRun, count = would-be request
 //  10. cloud stall in force                              → Blocked (Stalled)
@@ -56,6 +58,8 @@ export interface DecisionFacts {
   backendStall?: { reason: string; message: string };
   /** The request that would be made now (count already capped; 0 when the in-flight cap is reached). */
   request?: RequestShape;
+  /** Scale-in's verdict on the surplus (core/scale-in.ts), when it is enabled and nothing before rule 7 concluded. */
+  scaleIn?: Verdict;
 }
 
 type Rule = (facts: DecisionFacts) => Verdict | undefined;
@@ -114,7 +118,7 @@ function satisfiedRule(f: DecisionFacts): Verdict | undefined {
     return { action: 'Wait', reason: Reason.WaitingForNodesReady, message: `${f.readyReplicas} of ${plural(f.desired, 'node')} ready, waiting for the others to become Ready` };
   }
   if (surplus > 0) {
-    return { action: 'NoOp', reason: Reason.SurplusNodes, message: surplusMessage(f.replicas, f.desired) };
+    return f.scaleIn ?? { action: 'NoOp', reason: Reason.SurplusNodes, message: surplusMessage(f.replicas, f.desired) };
   }
   return { action: 'NoOp', reason: Reason.NodesReady, message: `${f.readyReplicas} of ${plural(f.desired, 'node')} ready` };
 }

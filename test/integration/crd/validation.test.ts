@@ -111,6 +111,11 @@ const refused: { name: string; field: string; change: Change }[] = [
   },
   { name: 'paused as a string', field: 'spec.paused', change: { paused: 'yes' } },
   { name: 'an empty zoneLabel', field: 'spec.zoneLabel', change: { zoneLabel: '' } },
+  { name: 'scaleIn.enabled as a string', field: 'spec.scaleIn.enabled', change: { 'scaleIn.enabled': 'yes' } },
+  { name: 'a scaleIn.cooldown in words', field: 'spec.scaleIn.cooldown', change: { 'scaleIn.cooldown': 'ten minutes' } },
+  { name: 'a zero scaleIn.maxNodesPerStep', field: 'spec.scaleIn.maxNodesPerStep', change: { 'scaleIn.maxNodesPerStep': 0 } },
+  { name: 'a scaleIn.maxNodesPerStep above 100', field: 'spec.scaleIn.maxNodesPerStep', change: { 'scaleIn.maxNodesPerStep': 101 } },
+  { name: 'a zero scaleIn.drainTimeout', field: 'spec.scaleIn.drainTimeout', change: { 'scaleIn.drainTimeout': '0s' } },
 ];
 
 const accepted: { name: string; change: Change }[] = [
@@ -126,6 +131,7 @@ const accepted: { name: string; change: Change }[] = [
   { name: 'compound and fractional durations', change: { limits: { taskTimeout: '1h30m', joinGracePeriod: '0s' }, backoff: { initial: '500ms', max: '1.5h' } } },
   { name: 'an Exists requirement without values', change: { nodeSelector: { matchExpressions: [{ key: 'pool', operator: 'Exists' }] } } },
   { name: 'credentials by Secret reference', change: { credentials: { secretRef: { name: 'ack-credentials' } } } },
+  { name: 'scale-in enabled with a zero cooldown and 100 nodes per step', change: { scaleIn: { enabled: true, cooldown: '0s', maxNodesPerStep: 100, drainTimeout: '1h' } } },
 ];
 
 describe('SandboxCapacity validation (real API server)', () => {

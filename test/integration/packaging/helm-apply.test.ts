@@ -84,6 +84,8 @@ describe('Helm chart on the test bed: rendered manifests applied to a real API s
       ['get', `${LEASES}/kube-scheduler`, ns], ['update', `${LEASES}/kube-scheduler`, ns], ['delete', `${LEASES}/sandbox-capacity-operator`, ns],
       ['create', LEASES, otherNs], ['list', 'events', otherNs], ['delete', 'events', otherNs],
       ['create', 'pods', ns], ['get', 'configmaps', ns], ['create', 'serviceaccounts/token', ns],
+      // Scale-in's permissions come only with rbac.scaleIn.
+      ['list', 'pods', otherNs], ['create', 'pods', otherNs, 'eviction'], ['list', 'poddisruptionbudgets.policy', otherNs],
     ];
     expectAll(await answers(sa, denied), 'no ');
   });
@@ -118,6 +120,22 @@ describe('Helm chart on the test bed: watchNamespaces', () => {
       ['list', SBC, unwatched], ['list', SBC, ns], ['patch', SBC, unwatched, 'status'], ['create', 'events', unwatched], ['get', 'secrets', unwatched],
     ]), 'no ');
     expect(await canI(sa, 'list', SBC)).to.equal(false);
+  });
+});
+
+describe('Helm chart on the test bed: rbac.scaleIn', () => {
+  it('adds exactly Node patch, pod list, pods/eviction create and budget list, cluster-wide', async () => {
+    const [ns, other] = await Promise.all([createTestNamespace('chart'), createTestNamespace('chart-other')]);
+    const release = uniqueRelease('scalein');
+    await apply(await template(release, ns, { watchNamespaces: [ns], rbac: { scaleIn: true } }));
+    const sa = { namespace: ns, name: fullnameOf(release) };
+    expectAll(await answers(sa, [
+      ['patch', 'nodes'], ['list', 'pods', other], ['list', 'pods'], ['create', 'pods', other, 'eviction'], ['list', 'poddisruptionbudgets.policy', other],
+    ]), 'yes');
+    expectAll(await answers(sa, [
+      ['update', 'nodes'], ['delete', 'nodes'], ['create', 'nodes'], ['delete', 'pods', other], ['watch', 'pods', other], ['get', 'pods', other],
+      ['create', 'pods', other], ['patch', 'pods', other], ['watch', 'poddisruptionbudgets.policy', other], ['delete', 'poddisruptionbudgets.policy', other],
+    ]), 'no ');
   });
 });
 

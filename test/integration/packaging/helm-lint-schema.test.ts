@@ -5,7 +5,7 @@ import { createTestNamespace, testbed } from '../../support/testbed.js';
 // Every optional feature on, to lint the templates' rarely rendered branches too.
 const everythingOn = {
   watchNamespaces: ['team-a'],
-  rbac: { secretNamespaces: ['team-a'], aggregateToEdit: true },
+  rbac: { secretNamespaces: ['team-a'], aggregateToEdit: true, scaleIn: true },
   credentials: { rrsa: { enabled: true, projectedToken: { enabled: true, roleArn: 'acs:ram::1:role/r', oidcProviderArn: 'acs:ram::1:oidc-provider/p' } } },
   serviceMonitor: { enabled: true }, prometheusRule: { enabled: true, additionalRules: [{ alert: 'X', expr: 'vector(1)' }] },
   grafanaDashboard: { enabled: true }, extraEnv: [{ name: 'A', value: 'b' }], extraArgs: ['--log-level=debug'],

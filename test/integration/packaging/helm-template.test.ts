@@ -135,6 +135,17 @@ describe('Helm chart: helm template', () => {
     expect(findAll(m, 'Role').filter((r) => r.metadata.name.endsWith('secret-reader')).map((r) => r.metadata.namespace)).to.deep.equal(['team-a']);
   });
 
+  it('grants scale-in its Node patch, pod list, eviction and budget list only with rbac.scaleIn, cluster-wide', async () => {
+    const m = await template(release, NS, { watchNamespaces: ['team-a'], rbac: { scaleIn: true } });
+    expect(rules(m, 'ClusterRole', fullname)).to.deep.equal([
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['patch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list'] },
+      { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+      { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['list'] },
+    ]);
+  });
+
   it('grants get on Secrets cluster-wide only when opted in', async () => {
     const m = await template(release, NS, { rbac: { clusterWideSecretAccess: true } });
     expect(rules(m, 'ClusterRole', `${fullname}-secret-reader`)).to.deep.equal([{ apiGroups: [''], resources: ['secrets'], verbs: ['get'] }]);

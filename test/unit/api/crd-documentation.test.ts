@@ -46,6 +46,11 @@ describe('SandboxCapacity CRD documentation and rules', () => {
       'spec.backoff.max': '10m',
       'spec.paused': false,
       'spec.nodePool.driftPolicy': 'Enforce',
+      'spec.scaleIn': { enabled: false, cooldown: '10m', maxNodesPerStep: 1, drainTimeout: '10m' },
+      'spec.scaleIn.enabled': false,
+      'spec.scaleIn.cooldown': '10m',
+      'spec.scaleIn.maxNodesPerStep': 1,
+      'spec.scaleIn.drainTimeout': '10m',
     });
   });
 

@@ -33,6 +33,7 @@ export const fullSpec: DeepRequired<SandboxCapacitySpec> = {
   limits: { maxNodesPerScaleOut: 10, maxInFlightNodes: 30, taskTimeout: '45m', joinGracePeriod: '15m', maxUnjoinedNodes: 1 },
   backoff: { initial: '5s', max: '5m' },
   paused: true,
+  scaleIn: { enabled: true, cooldown: '15m', maxNodesPerStep: 2, drainTimeout: '5m' },
 };
 
 /** The same spec with only keyPair and no nodePool (exactly one mode), as the API server accepts it. */
@@ -97,6 +98,10 @@ export const fullStatus: DeepRequired<SandboxCapacityStatus> = {
     problem: { reason: 'NodePoolNotEligible', message: 'auto_scaling.enable is true' },
     taskError: { code: 'OperationDenied.NoStock', message: 'no stock' },
     shortSince: '2026-11-26T10:12:30Z',
+  },
+  scaleIn: {
+    surplusSince: '2026-11-26T10:00:00Z',
+    removals: [{ nodeName: 'cn-hangzhou.192.168.0.9', instanceId: 'i-8vb2y0cdlriptkfer0it', phase: 'Removing', startTime: '2026-11-26T10:10:00Z', removeTime: '2026-11-26T10:12:00Z', taskId: 'T-5a54309c80282e39ea000032' }],
   },
   lastDecision: { action: 'Wait', reason: 'BackingOff', message: 'retrying after 20s', count: 1 },
   conditions: [

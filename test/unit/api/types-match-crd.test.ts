@@ -20,6 +20,7 @@ import {
   type SandboxCapacity,
   type SandboxCapacitySpec,
   type SandboxCapacityStatus,
+  type ScaleInPhase,
   type TaskState,
 } from '../../../src/api/sandbox-capacity.js';
 import { isTrapField, jsonKind, loadCrd, rootSchema, schemaFields, type SchemaField, type SchemaNode } from './crd-schema.js';
@@ -120,6 +121,11 @@ describe('SandboxCapacity types agree with the CRD schema', () => {
       'status.nodePool.problem',
       'status.nodePool.taskError',
       'status.nodePool.shortSince',
+      'status.scaleIn',
+      'status.scaleIn.surplusSince',
+      'status.scaleIn.removals',
+      'status.scaleIn.removals[].removeTime',
+      'status.scaleIn.removals[].taskId',
     ]);
     const schemaOptional = schemaFieldList.filter((f) => !f.required && f.node.default === undefined).map((f) => f.path);
     expect(sorted(schemaOptional)).to.deep.equal(sorted(typeOptional));
@@ -132,6 +138,7 @@ describe('SandboxCapacity types agree with the CRD schema', () => {
       // The current spellings, plus the ones v0.1 wrote (still accepted, read as their current form).
       'status.tasks[].state': [...allOf<TaskState>()(['Requesting', 'Running', 'Succeeded', 'Failed', 'TimedOut', 'Refused', 'Abandoned']), ...Object.keys(LEGACY_TASK_STATES)],
       'spec.nodePool.driftPolicy': allOf<DriftPolicy>()(['Enforce', 'Observe']),
+      'status.scaleIn.removals[].phase': allOf<ScaleInPhase>()(['Draining', 'Removing']),
       'status.lastDecision.action': allOf<LastDecision['action']>()(['NoOp', 'ScaleOut', 'Wait', 'Blocked']),
       'status.conditions[].status': allOf<Condition['status']>()(['True', 'False', 'Unknown']),
       // DiskSpec.category is a plain string (the lists differ per disk); the values come from ACK's document.

@@ -78,4 +78,35 @@ describe('SdkAckApi node pools (real SDK, simulator)', () => {
     expect(lost.info.kind).to.equal('unknownOutcome');
     expect((await api.describeNodePool(CLUSTER_ID, POOL)).desiredSize).to.equal(3);
   });
+
+  it('removeNodePoolNodes names the instances in the query, releases them without ACK draining, and lowers the desired size', async () => {
+    await api.setNodePoolDesiredSize(CLUSTER_ID, POOL, 3);
+    await settle(h, TASK_MS, JOIN_MS);
+    const [gone] = (await api.describeClusterNodes(CLUSTER_ID, { nodepoolId: POOL, pageNumber: 1, pageSize: 100 })).nodes;
+    const accepted = await api.removeNodePoolNodes(CLUSTER_ID, POOL, [gone!.instanceId]);
+    expect(accepted.taskId).to.match(/^T-/);
+    const [record] = h.sim.control.requests({ action: 'RemoveNodePoolNodes' });
+    expect(record?.query).to.deep.include({ instance_ids: JSON.stringify([gone!.instanceId]), release_node: 'true', drain_node: 'false' });
+    expect(await api.describeNodePool(CLUSTER_ID, POOL)).to.include({ desiredSize: 2 });
+    await settle(h, TASK_MS, JOIN_MS);
+    const left = (await api.describeClusterNodes(CLUSTER_ID, { nodepoolId: POOL, pageNumber: 1, pageSize: 100 })).nodes.map((n) => n.instanceId);
+    expect(left).to.have.length(2);
+    expect(left).not.to.include(gone!.instanceId);
+  });
+
+  it('removing an instance that is already gone is refused as an invalid request naming it', async () => {
+    const refused = await failureOf(() => api.removeNodePoolNodes(CLUSTER_ID, POOL, ['i-gone']));
+    expect(refused.info).to.include({ kind: 'invalidRequest', code: 'InvalidParameter' });
+    expect(refused.info.message).to.contain('i-gone');
+  });
+
+  it('deleteClusterNodes sends the node names with release_node true and drain_node false', async () => {
+    await api.setNodePoolDesiredSize(CLUSTER_ID, POOL, 1);
+    await settle(h, TASK_MS, JOIN_MS);
+    const [node] = (await api.describeClusterNodes(CLUSTER_ID, { nodepoolId: POOL, pageNumber: 1, pageSize: 100 })).nodes;
+    const accepted = await api.deleteClusterNodes(CLUSTER_ID, [node!.nodeName]);
+    expect(accepted.taskId).to.match(/^T-/);
+    const [record] = h.sim.control.requests({ action: 'DeleteClusterNodes' });
+    expect(record?.body).to.deep.equal({ nodes: [node!.nodeName], release_node: true, drain_node: false });
+  });
 });

@@ -19,6 +19,8 @@ class CountingApi {
       describeClusterNodes: () => Promise.reject(new Error('not here')),
       describeNodePool: () => Promise.reject(new Error('not here')),
       setNodePoolDesiredSize: () => Promise.reject(new Error('not here')),
+      removeNodePoolNodes: () => Promise.reject(new Error('not here')),
+      deleteClusterNodes: () => Promise.reject(new Error('not here')),
       describeClusterTasks: async (): Promise<AckClusterTask[]> => {
         this.lists++;
         if (this.hold) await new Promise<void>((resolve) => { this.release = resolve; });

@@ -30,6 +30,7 @@ export function baseSpec(): SandboxCapacitySpec {
     limits: { maxNodesPerScaleOut: 20, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '10m', maxUnjoinedNodes: 0 },
     backoff: { initial: '10s', max: '10m' },
     paused: false,
+    scaleIn: { enabled: false, cooldown: '10m', maxNodesPerStep: 1, drainTimeout: '10m' },
   };
 }
 
