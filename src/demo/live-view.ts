@@ -11,6 +11,7 @@ export function isConverged(sc: SandboxCapacity): boolean {
 function detailLines(sc: SandboxCapacity): string[] {
   const s = sc.status ?? {};
   const lines: string[] = [];
+  if (s.nodePool !== undefined) lines.push(poolLine(s.nodePool));
   for (const t of (s.tasks ?? []).slice(0, 5)) {
     lines.push(`  task ${t.taskId ?? '(requesting)'}  ${t.state.padEnd(10)} ${t.count} node(s)  ${t.message ?? ''}`.trimEnd());
   }
@@ -19,6 +20,12 @@ function detailLines(sc: SandboxCapacity): string[] {
   }
   if (s.lastDecision) lines.push(`  last decision: ${s.lastDecision.action} (${s.lastDecision.reason})`);
   return lines;
+}
+
+/** Node-pool mode: the pool as last read, and the absolute size the operator last wrote. */
+function poolLine(pool: NonNullable<NonNullable<SandboxCapacity['status']>['nodePool']>): string {
+  const write = pool.lastWrite === undefined ? '' : `   last write ${pool.lastWrite.desiredSize} (task ${pool.lastWrite.taskId ?? 'not yet answered'})`;
+  return `  node pool ${pool.nodepoolId}  ${pool.state}  desired ${pool.desiredSize}  total ${pool.totalNodes}  healthy ${pool.healthyNodes}${write}`;
 }
 
 export interface View {

@@ -54,13 +54,28 @@ describe('npm run demo', function () {
     if (child?.pid && child.exitCode === null && child.signalCode === null) process.kill(-child.pid, 'SIGKILL');
   });
 
-  it('converges the minimal example on a local control plane and removes what it started', async () => {
+  it('converges the node-pool example (the default mode) on a local control plane and removes what it started', async () => {
     demo = startDemo(['--exit-when-ready', '--timeout', '150']);
     const code = await demo.exited;
     const output = demo.output();
     expect(code, output).to.equal(0);
     expect(output).to.match(/converged in [\d.]+s: 3 sandbox nodes Ready, nothing in flight/);
+    expect(output, 'the pool raised to exactly spec.replicas, by an answered write').to.match(/node pool np\w+ {2}\w+ {2}desired 3 .*last write 3 \(task T-/);
+    expect(output, 'no ScaleOutCluster task in node-pool mode').to.not.match(/^\s*task T-/m);
+    expect(output, 'a pipe gets appended blocks, no cursor movement').to.not.include('\x1b[');
+    const dir = tempDirOf(output);
+    expect(dir, output).to.be.a('string');
+    expect(existsSync(dir ?? ''), `${dir ?? ''} still exists`).to.equal(false);
+  });
+
+  it('converges the minimal example with --mode scale-out-cluster (the legacy mode) and removes what it started', async () => {
+    demo = startDemo(['--mode', 'scale-out-cluster', '--exit-when-ready', '--timeout', '150']);
+    const code = await demo.exited;
+    const output = demo.output();
+    expect(code, output).to.equal(0);
+    expect(output).to.match(/converged in [\d.]+s: 3 sandbox nodes Ready, nothing in flight/);
     expect(output).to.include('task T-');
+    expect(output).to.not.include('node pool np');
     expect(output, 'a pipe gets appended blocks, no cursor movement').to.not.include('\x1b[');
     const dir = tempDirOf(output);
     expect(dir, output).to.be.a('string');

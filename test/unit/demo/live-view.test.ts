@@ -24,6 +24,15 @@ describe('demo live view', () => {
     expect(lines).to.include('Ready       False R: m');
   });
 
+  it('shows the node pool as last read and the size last written, answered or not', () => {
+    const pool = { nodepoolId: 'np-1', desiredSize: 3, state: 'scaling', totalNodes: 1, healthyNodes: 1, initialNodes: 2, failedNodes: 0, observedTime: 't' };
+    const written = renderCapacity(sc({ nodePool: { ...pool, lastWrite: { desiredSize: 3, taskId: 'T-9', time: 't' } } }), 1).body.join('\n');
+    expect(written).to.include('node pool np-1  scaling  desired 3  total 1  healthy 1   last write 3 (task T-9)');
+    const unanswered = renderCapacity(sc({ nodePool: { ...pool, lastWrite: { desiredSize: 3, time: 't' } } }), 1).body.join('\n');
+    expect(unanswered).to.include('last write 3 (task not yet answered)');
+    expect(renderCapacity(sc({}), 1).body.join('\n')).to.not.include('node pool');
+  });
+
   it('says a deleted resource is deleted and how to apply it again', () => {
     const view = renderDeleted({ namespace: 'n', name: 'w' }, '/repo/examples/minimal.yaml', 12);
     expect(view.header).to.equal('n/w  (12s)');
