@@ -1,7 +1,9 @@
 // The world of one chaos run: its namespace, its own ACK simulator and cluster id, a cuttable proxy
 // between its controllers and the kube-apiserver, the controller processes it starts and kills, and
 // a tracker that remembers every task id the status ever showed (to find tasks the controller lost)
-// and, in node-pool mode, every lastWrite it ever held (to find writes no lastWrite announced).
+// and, in node-pool mode, every lastWrite it ever held (to find writes no lastWrite announced). The
+// tracker polls the status and watches it: a status version that lives shorter than a poll (a task
+// adopted just before the resource is deleted and applied again) is still seen.
 import { CoreV1Api, CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -159,7 +161,7 @@ export class ChaosRun {
     }));
     await run.createResource(plan.initialReplicas);
     run.tracking = run.track();
-    if (plan.mode === 'node-pool') run.watchStatus();
+    run.watchStatus();
     return run;
   }
 
@@ -260,7 +262,7 @@ export class ChaosRun {
   }
 
   /**
-   * Node-pool mode: a watch on the resource besides the polls, so every status version is seen (a
+   * A watch on the resource besides the polls, so every status version is seen (a task id or a
    * lastWrite replaced between two polls is still remembered). Restarted when it ends.
    */
   private watchStatus(): void {
