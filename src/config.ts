@@ -50,7 +50,7 @@ const FLAGS = {
   'cloud-qps': { type: 'string', doc: 'Global cloud call rate limit per second (default 5).' },
   'cloud-burst': { type: 'string', doc: 'Global cloud call burst (default 10).' },
   'intent-recovery-window': { type: 'string', doc: 'How long an unanswered ScaleOutCluster may take to appear in ACK\'s task list before it is retried, e.g. 2m (default 2m; a bare number is seconds).' },
-  'dry-run': { type: 'boolean', doc: 'Decide and report, but never call ScaleOutCluster.' },
+  'dry-run': { type: 'boolean', doc: 'Decide and report (the log names the call it would make), but never call ScaleOutCluster or ModifyClusterNodePool.' },
   'log-level': { type: 'string', doc: 'error | warn | info | debug (default info).' },
   workers: { type: 'string', doc: 'Concurrent reconciles (default 4); one resource is never reconciled twice at once.' },
   'resync-period': { type: 'string', doc: 'Every resource is reconciled at least this often, e.g. 5m (default 5m; a bare number is seconds).' },

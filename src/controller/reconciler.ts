@@ -21,7 +21,7 @@ import { scaleOutClusterBackend, type CapacityBackend, type DueOptions, type Pol
 import { nodePoolBackend } from './node-pool-backend.js';
 import { CloudSession, type Reachable, type RequestAccess } from './cloud-session.js';
 import { ClusterTaskLists } from './cluster-task-lists.js';
-import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent, type PodSnapshot } from './core/index.js';
+import { EventReason, clusterProblem, nextPollInMs, stalledOnCredentials, plan, pollsToBringForward, refusedWhileOwnTaskRuns, withCurrentSpellings, wouldWritePool, type Blocked, type Decision, type ObservedNode, type PlanInput, type PlannedEvent, type PodSnapshot } from './core/index.js';
 import { recordAll, type EventSink } from './events.js';
 import { FreshestObjects } from './freshest-object.js';
 import { holdLedger, releaseLedgerIfDone } from './ledger-finalizer.js';
@@ -166,7 +166,7 @@ export class Reconciler {
   private async record(key: string, { pass, refreshedEvents, nodes, logger }: { pass: Pass; refreshedEvents: PlannedEvent[]; nodes: readonly ObservedNode[]; logger: Logger }): Promise<void> {
     const { options, clock } = this.deps;
     const events = [...refreshedEvents, ...pass.events, ...(await releaseLedgerIfDone(this.deps.store, pass.written))];
-    logDryRun(events, pass.decision, logger);
+    logDryRun(events, pass.decision, pass.written, logger);
     await recordAll(this.deps.events, pass.written, events);
     if (options.metrics) {
       updateResourceMetrics(options.metrics, pass.written);
@@ -283,10 +283,23 @@ function goneSince(before: readonly ObservedNode[] | undefined, now: readonly Ob
   return before.filter((n) => !present.has(n.name)).map((n) => (n.instanceId === undefined ? { name: n.name } : { name: n.name, instanceId: n.instanceId }));
 }
 
-/** Dry run promises to log what it would request: once per change, when the core plans its DryRun Event. */
-function logDryRun(events: readonly PlannedEvent[], decision: Decision, logger: Logger): void {
+/**
+ * Dry run promises to log what it would request: once per change, when the core plans its DryRun
+ * Event — naming the call the mode makes (node-pool mode: the absolute size ModifyClusterNodePool
+ * would write).
+ */
+function logDryRun(events: readonly PlannedEvent[], decision: Decision, capacity: SandboxCapacity, logger: Logger): void {
   for (const event of events) {
     if (event.reason !== EventReason.DryRun) continue;
-    logger.info('dry run: would call ScaleOutCluster', { count: decision.status.lastDecision?.count, decision: event.message });
+    const count = decision.status.lastDecision?.count;
+    if (capacity.spec.nodePool === undefined) {
+      logger.info('dry run: would call ScaleOutCluster', { count, decision: event.message });
+      continue;
+    }
+    const write = wouldWritePool(capacity, count ?? 0);
+    logger.info('dry run: would call ModifyClusterNodePool', {
+      nodepoolId: capacity.spec.nodePool.id, count, decision: event.message,
+      ...(write === undefined ? {} : { desiredSize: write.desiredSize, previousSize: write.previousSize }),
+    });
   }
 }

@@ -30,6 +30,8 @@ export interface SimNodePoolView {
   counts: NodePoolCounts;
   /** Instance creations that failed over the pool's life (ESS retries each). */
   failedCreations: number;
+  /** Instances the pool launched over its life, retries and replacements included. */
+  createdInstances: number;
 }
 
 export function nodePoolView(cluster: ClusterRecord, pool: NodePoolRecord, tasks: TaskStore, now: number): SimNodePoolView {
@@ -56,5 +58,6 @@ export function nodePoolView(cluster: ClusterRecord, pool: NodePoolRecord, tasks
     heldState: pool.heldState,
     counts: poolCounts(cluster, pool, now),
     failedCreations: pool.failedCreations,
+    createdInstances: pool.createdInstances,
   };
 }

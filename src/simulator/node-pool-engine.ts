@@ -140,6 +140,7 @@ export class NodePoolEngine {
     const nodeFault = this.deps.faults.launchNodeFault(pool.config.nodepoolId);
     if (nodeFault) applyNodeRule(launched.filter((instance) => instance.failure === undefined), nodeFault);
     cluster.instances.push(...launched);
+    pool.createdInstances += launched.length;
     pool.updatedAt = now;
     if (task) addPoolResults(task, launched, 'create');
   }

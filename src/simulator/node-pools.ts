@@ -60,6 +60,8 @@ export interface NodePoolRecord {
   retryAt: number;
   /** Instance creations that failed, over the pool's life. */
   failedCreations: number;
+  /** Instances the pool launched over its life (retries and replacements included): what was paid for. */
+  createdInstances: number;
   createdAt: number;
   updatedAt: number;
 }
@@ -185,6 +187,7 @@ export function newNodePoolRecord(config: ResolvedNodePoolConfig, desiredSize: n
     nextVswitch: 0,
     retryAt: 0,
     failedCreations: 0,
+    createdInstances: 0,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,14 +1,18 @@
 // The world of one chaos run: its namespace, its own ACK simulator and cluster id, a cuttable proxy
 // between its controllers and the kube-apiserver, the controller processes it starts and kills, and
-// a tracker that remembers every task id the status ever showed (to find tasks the controller lost).
-import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+// a tracker that remembers every task id the status ever showed (to find tasks the controller lost)
+// and, in node-pool mode, every lastWrite it ever held (to find writes no lastWrite announced). The
+// tracker polls the status and watches it: a status version that lives shorter than a poll (a task
+// adopted just before the resource is deleted and applied again) is still seen.
+import { CoreV1Api, CustomObjectsApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { GROUP, PLURAL, VERSION, type SandboxCapacity } from '../../src/api/sandbox-capacity.js';
-import { startAckSimulator, type AckSimulator, type SimTaskView } from '../../src/simulator/index.js';
+import { startAckSimulator, type AckSimulator, type SimNodePoolView, type SimTaskView } from '../../src/simulator/index.js';
 import { ControllerProcess } from './controller-process.js';
 import { startCuttableProxy, type CuttableProxy } from './cuttable-proxy.js';
+import { CHAOS_POOL_ID } from './node-pool-plan.js';
 import type { RunPlan } from './run-plan.js';
 
 export interface ChaosEnvironment {
@@ -43,7 +47,38 @@ export async function retrying<T>(call: () => Promise<T>, timeoutMs = 120_000): 
   }
 }
 
+/** A ModifyClusterNodePool of this run's pool as the simulator recorded it. */
+export interface PoolWriteRecord {
+  seq: number;
+  /** When the simulator took the call (epoch ms). */
+  at: number;
+  desiredSize: number;
+  status: number;
+  /** It took effect (answered, or its answer lost after the write): ACK has a task for it. */
+  carriedOut: boolean;
+  faults: string[];
+}
+
+/** A lastWrite as some status version held it. */
+export interface SeenLastWrite {
+  desiredSize: number;
+  /** Its time (epoch ms): when the controller persisted it, before calling. */
+  at: number;
+}
+
 function spec(plan: RunPlan, clusterId: string): Record<string, unknown> {
+  if (plan.mode === 'node-pool') {
+    return {
+      clusterId,
+      regionId: 'cn-hangzhou',
+      replicas: plan.initialReplicas,
+      nodeSelector: { matchLabels: { 'alibabacloud.com/container-runtime': 'Sandboxed-Container.runv', 'ack.aliyun.com': clusterId } },
+      nodePool: { id: CHAOS_POOL_ID, driftPolicy: 'Enforce' },
+      credentials: { secretRef: { name: 'ack-credentials' } },
+      limits: { maxNodesPerScaleOut: plan.maxNodesPerScaleOut, maxInFlightNodes: 40, taskTimeout: '30m', joinGracePeriod: '3s' },
+      backoff: { initial: '500ms', max: '3s' },
+    };
+  }
   return {
     clusterId,
     regionId: 'cn-hangzhou',
@@ -79,11 +114,16 @@ export class ChaosRun {
   readonly controllers: ControllerProcess[] = [];
   /** Every task id any status read ever showed. */
   readonly seenTaskIds = new Set<string>();
+  /** Node-pool mode: every lastWrite any status version showed (keyed desiredSize@time). */
+  readonly seenLastWrites = new Map<string, SeenLastWrite>();
+  /** Node-pool mode: instances the harness's out-of-band lowerings took away (they had to be bought again). */
+  removedOutOfBand = 0;
   watchCuts = 0;
   recreations = 0;
   private starts = 0;
   private tracking: Promise<void> | undefined;
   private stopTracking = false;
+  private statusWatch: { abort(): void } | undefined;
 
   readonly plan: RunPlan;
   readonly env: ChaosEnvironment;
@@ -108,6 +148,7 @@ export class ChaosRun {
       clusters: [{
         clusterId, regionId: 'cn-hangzhou', maxConcurrentScaleOuts: plan.maxConcurrentScaleOuts,
         vswitchZones: { 'vsw-aaa': 'cn-hangzhou-h', 'vsw-bbb': 'cn-hangzhou-i' },
+        ...(plan.mode === 'node-pool' ? { nodePools: [{ nodepoolId: CHAOS_POOL_ID, name: 'sandbox', vswitchIds: ['vsw-aaa', 'vsw-bbb'] }] } : {}),
       }],
     });
     const server = new URL(env.kubeConfig.getCurrentCluster()?.server ?? '');
@@ -120,6 +161,7 @@ export class ChaosRun {
     }));
     await run.createResource(plan.initialReplicas);
     run.tracking = run.track();
+    run.watchStatus();
     return run;
   }
 
@@ -209,8 +251,64 @@ export class ChaosRun {
     const sc = (await retrying(() => this.objects().getNamespacedCustomObject({
       group: GROUP, version: VERSION, namespace: this.ns, plural: PLURAL, name: RESOURCE_NAME,
     }))) as SandboxCapacity;
-    for (const t of sc.status?.tasks ?? []) if (t.taskId !== undefined) this.seenTaskIds.add(t.taskId);
+    this.remember(sc);
     return sc;
+  }
+
+  private remember(sc: SandboxCapacity): void {
+    for (const t of sc.status?.tasks ?? []) if (t.taskId !== undefined) this.seenTaskIds.add(t.taskId);
+    const write = sc.status?.nodePool?.lastWrite;
+    if (write !== undefined) this.seenLastWrites.set(`${write.desiredSize}@${write.time}`, { desiredSize: write.desiredSize, at: Date.parse(write.time) });
+  }
+
+  /**
+   * A watch on the resource besides the polls, so every status version is seen (a task id or a
+   * lastWrite replaced between two polls is still remembered). Restarted when it ends.
+   */
+  private watchStatus(): void {
+    if (this.stopTracking) return;
+    const path = `/apis/${GROUP}/${VERSION}/namespaces/${this.ns}/${PLURAL}`;
+    let restarted = false;
+    const restart = (): void => {
+      if (restarted) return;
+      restarted = true;
+      setTimeout(() => { this.watchStatus(); }, 250);
+    };
+    new Watch(this.env.kubeConfig).watch(path, { fieldSelector: `metadata.name=${RESOURCE_NAME}` }, (_phase, obj: SandboxCapacity) => { this.remember(obj); }, restart)
+      .then((req) => {
+        if (this.stopTracking) req.abort();
+        else this.statusWatch = req;
+      }, restart);
+  }
+
+  /** Node-pool mode: the pool as the simulator holds it now. */
+  pool(): SimNodePoolView {
+    const pool = this.sim.control.getNodePool(this.clusterId, CHAOS_POOL_ID);
+    if (!pool) throw new Error(`node pool ${CHAOS_POOL_ID} missing from the simulator`);
+    return pool;
+  }
+
+  /** Node-pool mode: every ModifyClusterNodePool of the pool that reached the simulator, whatever its answer. */
+  poolWrites(since?: number): PoolWriteRecord[] {
+    return this.sim.control.requests({ action: 'ModifyClusterNodePool', ...(since === undefined ? {} : { since }) })
+      .filter((r) => r.path.endsWith(`/${this.clusterId}/nodepools/${CHAOS_POOL_ID}`))
+      .map((r) => ({
+        seq: r.seq, at: Date.parse(r.time), status: r.status, carriedOut: r.taskId !== undefined, faults: r.faults,
+        desiredSize: Number(((r.body as { scaling_group?: { desired_size?: unknown } } | undefined)?.scaling_group)?.desired_size ?? -1),
+      }));
+  }
+
+  /**
+   * Someone else lowers the pool's desired size by `by` (never below 0); remembers how many live
+   * instances the pool's scaling policy takes away for it (the simulator removes them in this call).
+   */
+  lowerPoolOutOfBand(by: number): void {
+    const pool = this.pool();
+    const target = Math.max(0, pool.desiredSize - by);
+    if (target === pool.desiredSize) return;
+    const alive = pool.counts.initial_nodes + pool.counts.serving_nodes;
+    this.sim.control.resizeNodePool(this.clusterId, CHAOS_POOL_ID, target);
+    this.removedOutOfBand += Math.max(0, alive - target);
   }
 
   async setReplicas(replicas: number): Promise<void> {
@@ -244,6 +342,7 @@ export class ChaosRun {
   /** Stops the tracker and every controller (gracefully), deletes the run's Nodes, stops the simulator. */
   async close(): Promise<void> {
     this.stopTracking = true;
+    this.statusWatch?.abort();
     await this.tracking;
     await Promise.all(this.controllers.map(async (c) => {
       await c.stop();

@@ -1,4 +1,4 @@
-// Landing a SIGKILL in a chosen window of the scale-out path, and saying afterwards where it really
+// Landing a SIGKILL in a chosen window of the scale-out path (node-pool mode: node-pool-kill-points.ts), and saying afterwards where it really
 // landed (timing on a busy machine decides that, so the suite reports landings, not intentions).
 //
 // Targets and how they are landed:
@@ -17,10 +17,11 @@ import type { SandboxCapacity } from '../../src/api/sandbox-capacity.js';
 import type { SimTaskView } from '../../src/simulator/index.js';
 import type { ChaosRun } from './chaos-run.js';
 import type { ControllerProcess } from './controller-process.js';
+import { approachPoolTarget, classifyPoolKill } from './node-pool-kill-points.js';
 import type { Rng } from './prng.js';
 import type { KillTarget } from './run-plan.js';
 
-export type KillWindow = 'idle' | 'before-call' | 'after-intent-before-call' | 'after-call-before-answer' | 'during-status-write' | 'during-task';
+export type KillWindow = 'idle' | 'before-call' | 'after-intent-before-call' | 'after-call-before-answer' | 'during-status-write' | 'during-task' | 'while-scaling';
 
 const INTENT_TAG_KEY = 'capacity.sandbox.dev/intent';
 const TRIGGER_TIMEOUT_MS = 30_000;
@@ -53,7 +54,7 @@ export async function ensureWork(run: ChaosRun, rng: Rng): Promise<boolean> {
 }
 
 /** Polls until found() is true, making sure there is work every few seconds; false on timeout. */
-async function waitFor(run: ChaosRun, rng: Rng, found: () => boolean): Promise<boolean> {
+export async function waitFor(run: ChaosRun, rng: Rng, found: () => boolean): Promise<boolean> {
   const deadline = Date.now() + TRIGGER_TIMEOUT_MS;
   let nextWorkCheck = Date.now();
   while (Date.now() < deadline) {
@@ -108,6 +109,7 @@ async function landDuringTask(run: ChaosRun, rng: Rng): Promise<void> {
 
 /** Waits until the target window is (probably) open; the caller kills right after. */
 export async function approach(target: KillTarget, run: ChaosRun, rng: Rng): Promise<void> {
+  if (run.plan.mode === 'node-pool') return approachPoolTarget(target, run, rng);
   switch (target) {
     case 'before-call':
       return landBeforeCall(run, rng);
@@ -117,11 +119,17 @@ export async function approach(target: KillTarget, run: ChaosRun, rng: Rng): Pro
       return landStatusWrite(run, rng);
     case 'during-task':
       return landDuringTask(run, rng);
+    default:
+      throw new Error(`kill target ${target} is not one of ScaleOutCluster mode`);
   }
 }
 
 /** Where the kill of `killed` really landed, judged from the status and ACK's tasks and records right after it. */
-export async function classify(run: ChaosRun, killed: ControllerProcess): Promise<KillWindow> {
+export function classify(run: ChaosRun, killed: ControllerProcess): Promise<KillWindow> {
+  return run.plan.mode === 'node-pool' ? classifyPoolKill(run, killed) : classifyScaleOutKill(run, killed);
+}
+
+async function classifyScaleOutKill(run: ChaosRun, killed: ControllerProcess): Promise<KillWindow> {
   const sc = await run.read();
   const tasks = run.tasks();
   const records = sc.status?.tasks ?? [];

@@ -3,13 +3,34 @@
 // on timing (exact delays, replica bumps) is drawn later from a separate stream, so these stay the
 // same for a seed whatever the machine's speed.
 import type { FaultRuleInput } from '../../src/simulator/index.js';
+import { describeEpisodes, drawEpisodes, drawPoolStorm, NODE_POOL_TARGETS, type NodePoolTarget, type PoolEpisode } from './node-pool-plan.js';
 import { createRng, type Rng } from './prng.js';
 
-/** Where a kill is aimed (see kill-points.ts for how each is landed and how the landing is classified). */
+/**
+ * The two ways the operator buys nodes: ScaleOutCluster tasks (spec.scaleOut, legacy) and the node
+ * pool's absolute desired size (spec.nodePool, ModifyClusterNodePool).
+ */
+export const RUN_MODES = ['scale-out-cluster', 'node-pool'] as const;
+export type RunMode = (typeof RUN_MODES)[number];
+/** Which modes a budget draws: both (`mixed`, about every third run node-pool) or only one. */
+export type ModeChoice = 'mixed' | RunMode;
+
+/** Where a kill is aimed in ScaleOutCluster mode (see kill-points.ts for how each is landed and how the landing is classified). */
 export const KILL_TARGETS = ['before-call', 'after-call', 'status-write', 'during-task'] as const;
-export type KillTarget = (typeof KILL_TARGETS)[number];
+export type KillTarget = (typeof KILL_TARGETS)[number] | NodePoolTarget;
+
+/** Runs come in blocks of three; mixed draws from the seed which one of each block is node-pool. */
+const MODE_BLOCK = 3;
+
+export function modeOf(masterSeed: number, index: number, choice: ModeChoice): RunMode {
+  if (choice !== 'mixed') return choice;
+  const block = Math.floor(index / MODE_BLOCK);
+  const nodePoolAt = createRng(runSeed(masterSeed, block) ^ 0x2545_f491).int(0, MODE_BLOCK - 1);
+  return index % MODE_BLOCK === nodePoolAt ? 'node-pool' : 'scale-out-cluster';
+}
 
 export interface PlanOptions {
+  mode: RunMode;
   kills: number;
   /** Two replicas with --leader-elect; kills always hit the current leader. */
   leaderElection: boolean;
@@ -26,6 +47,7 @@ export interface PlanOptions {
 export interface RunPlan {
   index: number;
   seed: number;
+  mode: RunMode;
   initialReplicas: number;
   maxNodesPerScaleOut: number;
   maxConcurrentScaleOuts: number;
@@ -43,6 +65,8 @@ export interface RunPlan {
   recreateAfterKill?: number;
   /** That deletion is annotated capacity.sandbox.dev/abandon-in-flight (no wait for the finalizer). */
   abandonOnRecreate: boolean;
+  /** Node-pool runs: what is done to the pool before each kill (one per target); [] otherwise. */
+  episodes: PoolEpisode[];
 }
 
 export function runSeed(masterSeed: number, index: number): number {
@@ -92,6 +116,7 @@ export function drawPlan(masterSeed: number, index: number, options: PlanOptions
   const seed = runSeed(masterSeed, index);
   const rng = createRng(seed);
   const kills = options.leaderElection ? Math.min(options.kills, 4) : options.kills;
+  if (options.mode === 'node-pool') return drawNodePoolPlan(index, seed, rng, kills, options);
   const maxNodesPerScaleOut = rng.int(1, 3);
   const faults = drawStorm(rng, options.slowRecoveryFaults);
   const recreate = rng.chance(0.4);
@@ -111,12 +136,49 @@ export function drawPlan(masterSeed: number, index: number, options: PlanOptions
     leaderElection: options.leaderElection,
     targets: Array.from({ length: kills }, () => rng.pick(KILL_TARGETS)),
     cloudQps: Array.from({ length: kills + 2 }, () => (options.lowQps ? rng.pick([50, 50, 50, 5, 1]) : 50)),
+    mode: 'scale-out-cluster',
+    episodes: [],
+  };
+}
+
+/**
+ * A node-pool run: the same pace and kill loop, the node-pool storm and targets, episodes on the
+ * pool. No instance is left unjoined (a pool counts it as alive, so no fault of that kind is drawn)
+ * and the resource is not deleted and applied again.
+ */
+function drawNodePoolPlan(index: number, seed: number, rng: Rng, kills: number, options: PlanOptions): RunPlan {
+  return {
+    index,
+    seed,
+    mode: 'node-pool',
+    initialReplicas: rng.int(2, 5),
+    maxNodesPerScaleOut: rng.int(1, 3),
+    maxConcurrentScaleOuts: 1,
+    taskDurationMs: rng.int(600, 3_000),
+    joinDelayMs: rng.int(100, 600),
+    simSeed: rng.seed(),
+    faults: drawPoolStorm(rng),
+    maxUnjoinedNodes: 0,
+    abandonOnRecreate: false,
+    leaderElection: options.leaderElection,
+    targets: Array.from({ length: kills }, () => rng.pick(NODE_POOL_TARGETS)),
+    cloudQps: Array.from({ length: kills + 2 }, () => (options.lowQps ? rng.pick([50, 50, 50, 5, 1]) : 50)),
+    episodes: drawEpisodes(rng, kills),
   };
 }
 
 export function describePlan(plan: RunPlan): string {
-  const storm = plan.faults.map((f) => `${f.kind}${f.action ? `@${f.action}` : ''}${f.probability === undefined ? '' : `~${f.probability.toFixed(2)}`}`).join(' ');
+  if (plan.mode === 'node-pool') {
+    return `node-pool: replicas ${plan.initialReplicas}, ≤${plan.maxNodesPerScaleOut}/write, pool launches ${plan.taskDurationMs} ms, ` +
+      `${plan.leaderElection ? 'two replicas with leader election' : 'one replica'}; storm: ${describeStorm(plan.faults)}; episodes: ${describeEpisodes(plan.episodes)}`;
+  }
+  const storm = describeStorm(plan.faults);
   const recreate = plan.recreateAfterKill === undefined ? '' : `; deleted and applied again after kill ${plan.recreateAfterKill}${plan.abandonOnRecreate ? ' (abandoning its requests)' : ''}`;
-  return `replicas ${plan.initialReplicas}, ≤${plan.maxNodesPerScaleOut}/call, ${plan.maxConcurrentScaleOuts} concurrent task(s), task ${plan.taskDurationMs} ms, ` +
-    `${plan.leaderElection ? 'two replicas with leader election' : 'one replica'}; storm: ${storm || 'none'}${recreate}`;
+  return `scale-out-cluster: replicas ${plan.initialReplicas}, ≤${plan.maxNodesPerScaleOut}/call, ${plan.maxConcurrentScaleOuts} concurrent task(s), task ${plan.taskDurationMs} ms, ` +
+    `${plan.leaderElection ? 'two replicas with leader election' : 'one replica'}; storm: ${storm}${recreate}`;
+}
+
+function describeStorm(faults: readonly FaultRuleInput[]): string {
+  const storm = faults.map((f) => `${f.kind}${f.action ? `@${f.action}` : ''}${f.probability === undefined ? '' : `~${f.probability.toFixed(2)}`}${f.times === undefined ? '' : `×${f.times}`}`).join(' ');
+  return storm || 'none';
 }

@@ -1,6 +1,7 @@
 // `npm run chaos` (tsx test/chaos/run.ts [flags]): starts its own etcd + kube-apiserver, runs the chaos
-// engine and prints its summary; exits 1 unless 0 nodes were over-provisioned, 0 tasks were lost,
-// every run converged and no non-leader called ScaleOutCluster. See docs/chaos.md.
+// engine and prints its summary; exits 1 unless 0 nodes were over-provisioned, 0 tasks (ScaleOutCluster
+// runs) and 0 writes (node-pool runs) were lost, every run converged and no non-leader called
+// ScaleOutCluster or ModifyClusterNodePool. See docs/chaos.md.
 import { CoreV1Api } from '@kubernetes/client-node';
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -12,10 +13,13 @@ import { startLocalControlPlane, type LocalControlPlane } from '../../src/local-
 import { installCrds } from '../../src/local-control-plane/install-crds.js';
 import { REPO_ROOT } from './controller-process.js';
 import { detailLines, passed, runChaos, summaryLine, type ChaosOptions } from './engine.js';
+import { RUN_MODES, type ModeChoice } from './run-plan.js';
 
 const USAGE = `Usage: npm run chaos -- [flags]
   --seed <n>                 master seed (default 1): same seed, same runs, storms and kill targets
   --runs <n>                 runs (default 20)
+  --modes <m>                mixed (default: about every third run node-pool, drawn from the seed),
+                             scale-out-cluster or node-pool (every run in that mode)
   --kills <n>                kills per run (default 12; leader-election runs do at most 4)
   --concurrency <n>          runs in parallel (default 3)
   --leader-every <n>         every Nth run has two replicas with leader election (default 5; 0 = never)
@@ -43,11 +47,17 @@ function checkProperty(runs: number, seed: number): boolean {
   return result.status === 0;
 }
 
+function modesFlag(value: string | undefined): ModeChoice {
+  if (value === undefined) return 'mixed';
+  if (value === 'mixed' || (RUN_MODES as readonly string[]).includes(value)) return value as ModeChoice;
+  throw new Error(`--modes: expected mixed, ${RUN_MODES.join(' or ')}, got "${value}"`);
+}
+
 function parseOptions(argv: string[]): (ChaosOptions & { propertyRuns: number }) | 'help' {
   const { values } = parseArgs({
     args: argv,
     options: {
-      seed: { type: 'string' }, runs: { type: 'string' }, kills: { type: 'string' }, concurrency: { type: 'string' },
+      seed: { type: 'string' }, runs: { type: 'string' }, modes: { type: 'string' }, kills: { type: 'string' }, concurrency: { type: 'string' },
       'leader-every': { type: 'string' }, 'apiserver-restarts': { type: 'string' }, 'no-slow-recovery': { type: 'boolean' },
       'converge-timeout': { type: 'string' }, 'log-dir': { type: 'string' }, 'property-runs': { type: 'string' }, help: { type: 'boolean' },
     },
@@ -57,6 +67,7 @@ function parseOptions(argv: string[]): (ChaosOptions & { propertyRuns: number })
   return {
     seed: numberFlag(values.seed, 1, 'seed'),
     runs: numberFlag(values.runs, 20, 'runs'),
+    modes: modesFlag(values.modes),
     killsPerRun: numberFlag(values.kills, 12, 'kills'),
     concurrency: Math.max(1, numberFlag(values.concurrency, 3, 'concurrency')),
     leaderElectionEvery: numberFlag(values['leader-every'], 5, 'leader-every'),

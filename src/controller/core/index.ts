@@ -13,7 +13,7 @@ export { credentialsOf, stalledOnCredentials, toBlocked } from './failures.js';
 export { SCALE_OUT_TASK_TYPE, withCurrentSpellings } from './tasks.js';
 export { parseDuration, parseTimestamp, tryParseDuration, formatDuration } from './time.js';
 export { settingsOf } from './settings.js';
-export { nodePoolLedger } from './node-pool.js';
+export { nodePoolLedger, wouldWritePool } from './node-pool.js';
 export { eligibilityProblem, foldNodePoolRead, foldNodePoolReadError, foldPoolTaskError, recordPoolWriteAccepted, recordPoolWriteFailed } from './node-pool-outcomes.js';
 export { dueNodePoolWork, POOL_SETTLED_READ_MS, type NodePoolWork } from './node-pool-schedule.js';
 export { ConditionType, Reason, EventReason, plural } from './reasons.js';

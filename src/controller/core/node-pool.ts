@@ -92,6 +92,17 @@ function poolWrite(nodepoolId: string, view: NodePoolStatus, count: number, repl
   return { nodepoolId, desiredSize: Math.min(Math.max(replicas, view.desiredSize), view.desiredSize + count), previousSize: view.desiredSize };
 }
 
+/**
+ * The write a dry run stands in for: `count` more nodes on the pool as last read, as the absolute
+ * size ModifyClusterNodePool would be sent (undefined before the first read, or with nothing to add).
+ */
+export function wouldWritePool(capacity: SandboxCapacity, count: number): NodePoolWrite | undefined {
+  const view = poolViewOf(capacity);
+  const poolId = capacity.spec.nodePool?.id;
+  if (view === undefined || poolId === undefined || count <= 0) return undefined;
+  return poolWrite(poolId, view, count, capacity.spec.replicas);
+}
+
 /** Eligibility and not-found problems of the last read; then a scale-up that does not come. */
 function stallOf(capacity: SandboxCapacity, view: NodePoolStatus, ready: number, { settings, nowMs }: NodePoolInput): Ledger['stalled'] {
   if (view.problem !== undefined) return view.problem;

@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { SandboxCapacity } from '../../../src/api/sandbox-capacity.js';
 import { baseSpec, condition, eventually, startScenario, type Scenario } from './fixture.js';
+import { desiredSizeOf, POOL, poolSpec, poolWrites, startPoolScenario } from './node-pool-fixture.js';
 import { clusterNodes, eventsWithReason, patchSpec, readyWith, scaleOutAttempts, sleep } from './observe.js';
 
 async function decided(s: Scenario, reason: string): Promise<SandboxCapacity> {
@@ -55,6 +56,23 @@ describe('controller: reporting without acting (paused, dry run, surplus)', func
     await sleep(3000);
     expect(s.sim.control.requests(), 'no cloud call in dry run').to.deep.equal([]);
     expect((await eventsWithReason(s, 'DryRun')).map((e) => e.count), 'reported once, not on every reconcile').to.deep.equal([1]);
+  });
+
+  it('dry run in node-pool mode: calls no write, and logs ModifyClusterNodePool with the absolute size it would write', async () => {
+    s = await startPoolScenario();
+    await s.startOperator(['--dry-run']);
+    await s.apply(poolSpec(s.clusterId, 3, {}));
+    const sc = await decided(s, 'DryRun');
+    expect(sc.status?.lastDecision).to.include({ action: 'NoOp', count: 3 });
+    const logged = await eventually('the dry run logged', () => {
+      const lines = s.logs.join('').split('\n').filter((line) => line.includes('"dry run: would call')).map((line) => JSON.parse(line) as Record<string, unknown>);
+      return Promise.resolve(lines.length > 0 ? lines : undefined);
+    });
+    expect(logged.map((l) => l.message), 'names the call node-pool mode makes').to.deep.equal(['dry run: would call ModifyClusterNodePool']);
+    expect(logged[0]).to.include({ nodepoolId: POOL, desiredSize: 3, previousSize: 0, count: 3 });
+    await sleep(3000);
+    expect(poolWrites(s), 'no ModifyClusterNodePool in dry run').to.deep.equal([]);
+    expect(desiredSizeOf(s)).to.equal(0);
   });
 
   it('surplus: reports it in the Ready condition and an Event, never deletes a node or calls ACK', async () => {

@@ -6,6 +6,7 @@ import type { AckNodePool, CloudErrorInfo } from '../../../src/cloud/ack-api.js'
 import { countedSelector, selectorToString } from '../../../src/controller/core/nodes.js';
 import { eligibilityProblem, foldNodePoolRead, foldNodePoolReadError, recordPoolWriteAccepted, recordPoolWriteFailed } from '../../../src/controller/core/node-pool-outcomes.js';
 import { dueNodePoolWork, POOL_SETTLED_READ_MS } from '../../../src/controller/core/node-pool-schedule.js';
+import { wouldWritePool } from '../../../src/controller/core/node-pool.js';
 import { POLL_RUNNING_MS } from '../../../src/controller/core/schedule.js';
 import { MINUTE, SECOND, T0, at, baseSpec, capacity, conditionOf, constantRandom, iso, nodes, planAt, withSpec, withStatus } from './helpers.js';
 
@@ -117,6 +118,15 @@ describe('planner in node-pool mode', () => {
       const decision = planAt(poolCapacity({ replicas: 3, view: { observedTime: iso(T0) } }), [], at(MINUTE));
       expect(decision.poolWrite).to.equal(undefined);
       expect(decision.status.lastDecision?.reason).to.equal('NodePoolBusy');
+    });
+
+    it('dry run names the absolute size it would write: the pool as last read raised by the count, never past spec.replicas', () => {
+      const dry = planAt(poolCapacity({ replicas: 5, view: { desiredSize: 1 }, limits: { maxNodesPerScaleOut: 2 } }), [], at(SECOND), { dryRun: true });
+      expect(dry.status.lastDecision).to.include({ reason: 'DryRun', count: 2 });
+      expect(wouldWritePool(poolCapacity({ replicas: 5, view: { desiredSize: 1 } }), 2)).to.deep.equal({ nodepoolId: POOL, desiredSize: 3, previousSize: 1 });
+      expect(wouldWritePool(poolCapacity({ replicas: 5, view: { desiredSize: 4 } }), 3)).to.deep.equal({ nodepoolId: POOL, desiredSize: 5, previousSize: 4 });
+      expect(wouldWritePool(poolCapacity({ replicas: 5, view: null }), 2), 'before the first read').to.equal(undefined);
+      expect(wouldWritePool(poolCapacity({ replicas: 5 }), 0), 'nothing to add').to.equal(undefined);
     });
 
     it('paused and dry run write nothing', () => {

@@ -89,6 +89,7 @@ describe('simulator through the real SDK: node pool faults', () => {
         await h.sim.tick();
       }
       expect((await detail(h)).status).to.deep.include({ state: 'active', failedNodes: 0, servingNodes: 2, totalNodes: 2 });
+      expect(h.sim.control.getNodePool(CLUSTER_ID, POOL), 'every launch counted: 4 that failed, 2 that stayed').to.deep.include({ failedCreations: 4, createdInstances: 6 });
     });
 
     it('a zone out of stock sends the pool to its other vSwitches', async () => {
