@@ -1,9 +1,12 @@
 // Fleet convergence under the default cloud budget (5 calls/s, burst 10): 500 SandboxCapacities across
 // 50 simulated clusters (10 per cluster, told apart by a pool tag that becomes a Node label), settled at
 // 0 replicas, then all scaled to SHORTFALL at once. Measured from the simulator's record of calls:
-//   - when each resource's first ScaleOutCluster arrived, against the budget's lower bound for sending
-//     them all — (resources − burst) / qps, and the same counting the one task-list read per cluster a
-//     new shortfall needs (the first look);
+//   - when each resource's first ScaleOutCluster arrived, against the budget's lower bounds for sending
+//     them all — (resources − burst) / qps for the requests alone, the same counting the one task-list
+//     read per cluster a new shortfall needs (the first look), and the bound when, on top, every cluster
+//     with a running task is listed every 2 × the poll interval (support/fleet-bound.ts schedules the
+//     budget for it: filling clusters one by one, the cheapest order, and in the patches' round-robin
+//     order, the one that keeps waits fair);
 //   - fairness: the longest wait against the median;
 //   - in budget: the most calls in any window of W seconds against burst + qps · W;
 //   - every task's state refreshed (DescribeTaskInfo of it, or DescribeClusterTasks of its cluster)
@@ -18,6 +21,7 @@ import { join } from 'node:path';
 import { POLL_RUNNING_MS } from '../src/controller/core/schedule.js';
 import type { RecordedRequest } from '../src/simulator/index.js';
 import { clusterOf } from './support/cloud-arrivals.js';
+import { fleetBound, type FleetBoundInput } from './support/fleet-bound.js';
 import { sleep, waitFor } from './support/clock.js';
 import { newClusterId, startEnvironment } from './support/environment.js';
 import { capacityBody, capacityPath, inParallel } from './support/fleet.js';
@@ -171,6 +175,9 @@ function figures({ resources, first, calls, t0, settledS }: { resources: Resourc
   const lastFirstS = Math.max(...sentS);
   const lowerBoundS = (resources.length - BURST) / QPS;
   const lowerBoundWithListsS = (resources.length + CLUSTERS - BURST) / QPS;
+  const boundInput: FleetBoundInput = { clusters: CLUSTERS, resourcesPerCluster: resources.length / CLUSTERS, qps: QPS, burst: BURST, refreshEveryMs: 2 * POLL_RUNNING_MS, firstLook: true, order: 'by-cluster' };
+  const refreshBoundS = fleetBound(boundInput).lastRequestSeconds;
+  const refreshBoundFairOrderS = fleetBound({ ...boundInput, order: 'round-robin' }).lastRequestSeconds;
   const medianWaitS = percentile(waitS, 50);
   const maxWaitS = Math.max(...waitS);
   const windows = budgetWindows(calls);
@@ -183,6 +190,8 @@ function figures({ resources, first, calls, t0, settledS }: { resources: Resourc
     bench: 'fleet', resources: resources.length, clusters: CLUSTERS, shortfall: SHORTFALL, qps: QPS, burst: BURST, taskSeconds: TASK_SECONDS, pollIntervalSeconds: POLL_RUNNING_MS / 1000,
     lastFirstRequestSeconds: round(lastFirstS, 2), lowerBoundSeconds: lowerBoundS, ratioToLowerBound: round(lastFirstS / lowerBoundS, 3),
     lowerBoundWithFirstLooksSeconds: lowerBoundWithListsS, ratioToLowerBoundWithFirstLooks: round(lastFirstS / lowerBoundWithListsS, 3),
+    lowerBoundWithRefreshSeconds: refreshBoundS, ratioToLowerBoundWithRefresh: round(lastFirstS / refreshBoundS, 3),
+    lowerBoundWithRefreshRoundRobinSeconds: refreshBoundFairOrderS, ratioToLowerBoundWithRefreshRoundRobin: round(lastFirstS / refreshBoundFairOrderS, 3),
     waitSeconds: { p50: round(medianWaitS, 2), p99: round(percentile(waitS, 99), 2), max: round(maxWaitS, 2) }, maxOverMedianWait: round(maxWaitS / medianWaitS, 3),
     budgetWindows: windows, inBudget: windows.every((w) => w.maxCalls <= w.allowed),
     refreshGapSeconds: {
@@ -193,6 +202,7 @@ function figures({ resources, first, calls, t0, settledS }: { resources: Resourc
     calls: byAction, settledSeconds: round(settledS, 1),
   };
   log(`fleet: last first request at ${result.lastFirstRequestSeconds}s; lower bound ${lowerBoundS}s (ratio ${result.ratioToLowerBound}, target ≤ 1.1); with one task-list read per cluster ${lowerBoundWithListsS}s (ratio ${result.ratioToLowerBoundWithFirstLooks})`);
+  log(`fleet: with every cluster that has a running task listed every ${(2 * POLL_RUNNING_MS) / 1000}s as well: lower bound ${refreshBoundS}s filling clusters one by one (ratio ${result.ratioToLowerBoundWithRefresh}, target ≤ 1.1), ${refreshBoundFairOrderS}s in the patches' round-robin order (ratio ${result.ratioToLowerBoundWithRefreshRoundRobin})`);
   log(`fleet: wait to first request p50 ${result.waitSeconds.p50}s, p99 ${result.waitSeconds.p99}s, max ${result.waitSeconds.max}s: max / median ${result.maxOverMedianWait} (target ≤ 2)`);
   log(`fleet: most calls in a window: ${windows.map((w) => `${w.maxCalls} in ${w.seconds}s (allowed ${w.allowed})`).join(', ')}: ${result.inBudget ? 'in budget' : 'OVER BUDGET'}`);
   const g = result.refreshGapSeconds;

@@ -7,7 +7,7 @@ import { sleep } from './support/clock.js';
 import { startEnvironment, type BenchEnvironment } from './support/environment.js';
 import { loadFleet } from './support/fleet.js';
 import type { OperatorProcess } from './support/operator-process.js';
-import { operatorLaunch, startOperatorFor, type OperatorLaunch } from './support/operator-run.js';
+import { clusterIdFlag, operatorLaunch, startOperatorFor, type OperatorLaunch } from './support/operator-run.js';
 import { measureNodeFloor } from './support/node-floor.js';
 import { log, type BenchOptions } from './support/report.js';
 import { formatSpread, mib, round, spread } from './support/stats.js';
@@ -82,8 +82,10 @@ async function heartbeats(env: BenchEnvironment, nodes: readonly string[], until
   await Promise.all(pending);
 }
 
-async function measure(env: BenchEnvironment, launch: OperatorLaunch, label: string, idleSeconds: number, nodes: readonly string[]): Promise<Measurement> {
-  const { operator, syncSeconds, settleSeconds } = await startOperatorFor(env, launch, [], label);
+/** `load`: the fleet's Nodes (for heartbeats) and the operator flags it needs. */
+async function measure(env: BenchEnvironment, launch: OperatorLaunch, label: string, idleSeconds: number, load: { nodes: readonly string[]; flags: readonly string[] }): Promise<Measurement> {
+  const { nodes, flags } = load;
+  const { operator, syncSeconds, settleSeconds } = await startOperatorFor(env, launch, flags, label);
   try {
     await sleep(SETTLE_AFTER_SYNC_MS);
     const memory = operator.memory();
@@ -130,14 +132,17 @@ export async function footprintBench(options: BenchOptions): Promise<Record<stri
     log(`footprint: floor (an empty Node.js process, load ${round(loadavg()[0] ?? NaN, 2)}): ${floor.command}: RSS ${floorMiB} MiB ` +
       `(anon ${mib(floor.memory.anonBytes)}, file ${mib(floor.memory.fileBytes)})`);
     log('footprint: baseline (no Nodes, no SandboxCapacities)');
-    const baseline = await measure(env, launch, 'footprint-empty', Math.min(options.idleSeconds, 20), []);
+    const baseline = await measure(env, launch, 'footprint-empty', Math.min(options.idleSeconds, 20), { nodes: [], flags: [] });
     printMeasurement('empty', baseline, floorMiB);
     const nodesPerResource = Math.max(1, Math.round(options.nodes / options.resources));
     const fleet = await loadFleet(env, { resources: options.resources, nodesPerResource });
     log(`footprint: loaded ${fleet.nodeCount} Nodes in ${round(fleet.loadSeconds.nodes)}s and ${options.resources} SandboxCapacities in ${round(fleet.loadSeconds.resources)}s`);
     const runs: Measurement[] = [];
     for (let rep = 0; rep < options.repeat; rep++) {
-      const m = await measure(env, launch, `footprint-${rep + 1}`, options.idleSeconds, fleet.resources.flatMap((r) => r.nodes));
+      // --cluster-id: the resources plan the whole way (else they plan as ClusterUnknown, the ownership guard).
+      const m = await measure(env, launch, `footprint-${rep + 1}`, options.idleSeconds, {
+        nodes: fleet.resources.flatMap((r) => r.nodes), flags: clusterIdFlag(fleet.resources.map((r) => r.clusterId)),
+      });
       printMeasurement(`run ${rep + 1}/${options.repeat}`, m, floorMiB);
       runs.push(m);
     }

@@ -8,7 +8,7 @@ import { metricSum } from './support/prometheus-text.js';
 import { startEnvironment, type BenchEnvironment } from './support/environment.js';
 import { createNode, loadFleet, nodeFor, type FleetResource } from './support/fleet.js';
 import type { OperatorProcess } from './support/operator-process.js';
-import { operatorLaunch, startOperatorFor, waitAllSettled, type OperatorLaunch } from './support/operator-run.js';
+import { clusterIdFlag, operatorLaunch, startOperatorFor, waitAllSettled, type OperatorLaunch } from './support/operator-run.js';
 import { controlPlaneProcesses, cpuPercent, cpuSnapshot, type NamedProcess } from './support/process-cpu.js';
 import { log, type BenchOptions } from './support/report.js';
 import { percentile, round } from './support/stats.js';
@@ -124,7 +124,8 @@ function printPhase(title: string, f: PhaseFigures): void {
 }
 
 async function churnPhase(env: BenchEnvironment, resources: readonly FleetResource[], launch: OperatorLaunch, options: BenchOptions): Promise<PhaseFigures & { drainSeconds: number; churnErrors: number; cloudCalls: number }> {
-  const { operator } = await startOperatorFor(env, launch, [], 'throughput-churn');
+  // --cluster-id: the resources plan the whole way (else they plan as ClusterUnknown, the ownership guard).
+  const { operator } = await startOperatorFor(env, launch, clusterIdFlag(resources.map((r) => r.clusterId)), 'throughput-churn');
   try {
     const processes = [...controlPlaneProcesses(), { name: 'operator', pid: operator.pid }, { name: 'bench', pid: process.pid }];
     const churn = new Churn(env, resources);
@@ -142,8 +143,8 @@ async function churnPhase(env: BenchEnvironment, resources: readonly FleetResour
   }
 }
 
-async function capacityPhase(env: BenchEnvironment, launch: OperatorLaunch): Promise<PhaseFigures> {
-  const { operator } = await startOperatorFor(env, launch, ['--resync-period', String(CAPACITY_RESYNC_SECONDS)], 'throughput-capacity');
+async function capacityPhase(env: BenchEnvironment, resources: readonly FleetResource[], launch: OperatorLaunch): Promise<PhaseFigures> {
+  const { operator } = await startOperatorFor(env, launch, ['--resync-period', String(CAPACITY_RESYNC_SECONDS), ...clusterIdFlag(resources.map((r) => r.clusterId))], 'throughput-capacity');
   try {
     const processes = [...controlPlaneProcesses(), { name: 'operator', pid: operator.pid }];
     await sleep(2000);
@@ -167,7 +168,7 @@ export async function throughputBench(options: BenchOptions): Promise<Record<str
       log(`    drained and settled ${f.drainSeconds}s after churn stopped; ${f.churnErrors} churn write errors; ${f.cloudCalls} cloud calls`);
       runs.push(f);
     }
-    const capacity = await capacityPhase(env, launch);
+    const capacity = await capacityPhase(env, fleet.resources, launch);
     printPhase(`reconcile capacity (no churn, resync every ${CAPACITY_RESYNC_SECONDS}s = ${Math.round(options.resources / CAPACITY_RESYNC_SECONDS)} keys/s offered)`, capacity);
     return { bench: 'throughput', nodes: fleet.nodeCount, resources: options.resources, churnConcurrency: options.churnConcurrency, runs, capacity };
   } finally {
