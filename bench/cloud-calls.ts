@@ -3,10 +3,13 @@
 // ⌈task duration / poll interval⌉ + 1), and how many calls a settled fleet makes per hour (goal 0).
 // Run twice: with ACK's rule of one running scale-out per cluster (the simulator's default) and with
 // parallel scale-outs allowed, because the first turns split requests into "cluster busy" refusals.
+// Then node-pool mode (node-pool-calls.ts): ModifyClusterNodePool writes and pool reads per convergence
+// and at steady state, so one command reports both backends.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RecordedRequest } from '../src/simulator/index.js';
 import { POLL_RUNNING_MS } from '../src/controller/core/schedule.js';
+import { nodePoolCallsBench } from './node-pool-calls.js';
 import { clusterOf } from './support/cloud-arrivals.js';
 import { sleep } from './support/clock.js';
 import { startEnvironment, newClusterId, type BenchEnvironment } from './support/environment.js';
@@ -143,5 +146,8 @@ export async function cloudCallsBench(options: BenchOptions): Promise<Record<str
     printVariant(f);
     runs.push(f);
   }
-  return { bench: 'cloud-calls', pollIntervalSeconds: POLL_RUNNING_MS / 1000, taskSeconds: options.taskSeconds, runs };
+  // Node-pool mode, the path ACK supports today: writes and reads per convergence and at steady state,
+  // measured the same way (also on its own as `npm run bench -- node-pool-calls`).
+  const nodePool = await nodePoolCallsBench(options);
+  return { bench: 'cloud-calls', pollIntervalSeconds: POLL_RUNNING_MS / 1000, taskSeconds: options.taskSeconds, runs, nodePool: nodePool.result };
 }
